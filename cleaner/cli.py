@@ -1,0 +1,218 @@
+"""The `clean` command: a thin typer layer over the library.
+
+Each command body calls one library function. Library errors (`CleanerError`) become one
+`error: ...` line plus a hint and the error's exit code, in `main()`, in one place; anything
+else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from cleaner import __version__
+from cleaner.errors import CleanerError, ConfigError
+
+app = typer.Typer(
+    name="clean",
+    help="Turn a scraped web dump into a clean, deduplicated Parquet corpus.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+DEFAULT_CONFIG = Path("config.yaml")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Turn a scraped web dump into a clean, deduplicated Parquet corpus.
+
+    Start with `clean run` (reads raw/, writes clean/), then look at what was removed with
+    `clean inspect DOC_ID` and at duplicate clusters with `clean clusters list`.
+    """
+
+
+@app.command()
+def run(
+    input: Path = typer.Option(Path("raw"), "--input", "-i", help="Folder (walked recursively, sorted) or single file to read."),
+    output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder, replaced atomically when the run succeeds."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file [default: config.yaml if present, else built-in defaults]."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (1 = run in this process)."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Process only the first N records, for a quick look."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
+) -> None:
+    """Clean and deduplicate a dump: read INPUT, run the stages of config.yaml, write Parquet to OUTPUT.
+
+    Examples:
+
+        clean run                                  # raw/ -> clean/ with ./config.yaml
+
+        clean run -i dump/ -o corpus/ -c my.yaml -w 8
+
+        clean run -i crawl.warc.gz --limit 100     # a quick look at the first 100 records
+    """
+    from cleaner.config import load_config
+    from cleaner.pipeline.runner import RunOptions, run_pipeline
+    from cleaner.reporting import RichProgress, print_summary
+
+    _setup_logging(verbose, quiet)
+    if verbose and quiet:
+        raise ConfigError("--verbose and --quiet cannot be used together")
+    config_path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    cfg = load_config(config_path)
+    options = RunOptions(input=input, output=output, workers=workers, limit=limit)
+    if quiet:
+        summary = run_pipeline(cfg, options)
+    else:
+        with RichProgress(err) as progress:
+            summary = run_pipeline(cfg, options, progress)
+        print_summary(out, summary, cfg.source)
+
+
+@app.command("config")
+def config_command(
+    check: Optional[Path] = typer.Option(None, "--check", help="Validate this file and print it resolved [default: config.yaml if present]."),
+    defaults: bool = typer.Option(False, "--defaults", help="Print the commented default configuration instead."),
+) -> None:
+    """Validate a configuration and print it with every default filled in.
+
+    Examples:
+
+        clean config                      # resolve ./config.yaml
+
+        clean config --check my.yaml
+
+        clean config --defaults > config.yaml
+    """
+    from cleaner.config import load_config
+    from cleaner.config_template import default_config_text
+
+    if defaults:
+        out.print(default_config_text(), end="", markup=False)
+        return
+    path = check if check is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    out.print(load_config(path).to_yaml(), end="", markup=False)
+
+
+clusters_app = typer.Typer(help="Look at duplicate clusters (documents and passages) of an output folder.", no_args_is_help=True)
+app.add_typer(clusters_app, name="clusters")
+
+LEVELS = ("document", "passage")
+
+
+@clusters_app.command("list")
+def clusters_list(
+    output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder of `clean run`."),
+    level: Optional[str] = typer.Option(None, "--level", help="Only `document` or `passage` clusters."),
+    min_size: int = typer.Option(2, "--min-size", min=1, help="Only clusters with at least N members."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List duplicate clusters, largest first: id, level, size, similarity range, a snippet.
+
+    Examples:
+
+        clean clusters list
+
+        clean clusters list --level passage --min-size 3 --json
+    """
+    from cleaner.inspection.clusters import list_clusters
+    from cleaner.inspection.render import print_cluster_list
+    from cleaner.inspection.store import OutputStore
+
+    if level is not None and level not in LEVELS:
+        raise ConfigError(f"--level: {level!r} is not allowed; expected one of 'document', 'passage'")
+    print_cluster_list(out, list_clusters(OutputStore(output), level, min_size), as_json)
+
+
+@clusters_app.command("show")
+def clusters_show(
+    cluster_id: str = typer.Argument(..., help="A cluster id from `clean clusters list`."),
+    output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder of `clean run`."),
+) -> None:
+    """Show a cluster's members side by side with their differences, and which was kept and why.
+
+    Example:
+
+        clean clusters show d:raw/page.txt
+    """
+    from cleaner.inspection.clusters import show_cluster
+    from cleaner.inspection.render import print_cluster
+    from cleaner.inspection.store import OutputStore
+
+    print_cluster(out, show_cluster(OutputStore(output), cluster_id))
+
+
+@app.command()
+def inspect(
+    doc_id: str = typer.Argument(..., help="A document id (the `id` column of data/ or removed.parquet)."),
+    output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder of `clean run`."),
+) -> None:
+    """Show a document before and after, every removed span with its stage and rule, and for a
+    dropped document why, and which kept document it duplicates.
+
+    Example:
+
+        clean inspect 001_d9eee33f77e48ac1.txt
+    """
+    from cleaner.inspection.document import inspect_document
+    from cleaner.inspection.render import print_document
+    from cleaner.inspection.store import OutputStore
+
+    print_document(out, inspect_document(OutputStore(output), doc_id))
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    from rich.logging import RichHandler
+
+    level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)], force=True)
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning library errors into one line."""
+    try:
+        app(standalone_mode=False)
+    except CleanerError as exc:
+        err.print(f"error: {exc.message}", markup=False)
+        if exc.hint:
+            err.print(f"hint: {exc.hint}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("error: interrupted; the previous output was left as it was", markup=False)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except _click_exceptions() as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+def _click_exceptions():
+    import click
+
+    return click.ClickException
+
+
+if __name__ == "__main__":
+    main()

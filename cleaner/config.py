@@ -1,0 +1,149 @@
+"""config.yaml: loading, validation and the resolved form written next to the output.
+
+The whole file is validated before any input is read. Every problem is reported as one line
+that names the key path (`stages[2].dedup.threshold`), the bad value and what is allowed,
+with a did-you-mean for misspelt names; the CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cleaner.errors import ConfigError
+from cleaner.io.readers.options import READER_OPTIONS
+from cleaner.options import Option, Settings, did_you_mean, validate
+from cleaner.stages import STAGES, stage_class
+
+OUTPUT_OPTIONS: tuple[Option, ...] = (
+    Option("rows_per_file", int, 100_000, "Kept documents per data/part-NNNNN.parquet file.", minimum=1),
+    Option("row_group_rows", int, 1024, "Rows per Parquet row group: small enough to stream, large enough to compress well.", minimum=1),
+    Option("compression", str, "zstd", "Parquet compression codec.", choices=("zstd", "snappy", "gzip", "lz4", "none")),
+    Option("compression_level", int, 3, "Codec level (zstd 1-22, gzip 1-9); ignored by codecs without levels.", minimum=1, maximum=22),
+)
+
+EXECUTOR_OPTIONS: tuple[Option, ...] = (
+    Option("batch_docs", int, 256, "Documents per batch sent to a worker.", minimum=1, maximum=1_000_000),
+    Option("batch_mb", float, 8.0, "A batch is also closed once its text reaches this size.", minimum=0.01, maximum=4096),
+)
+
+SECTIONS = ("readers", "stages", "output", "executor")
+
+#: Stages whose position is constrained, with the reason shown to the user.
+_ORDER_RULES = (
+    ("html", None, "it produces the text every other stage reads, so it must come first"),
+    ("passages", "boilerplate", "known page chrome must be removed first or it forms false passage clusters"),
+)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One entry of the `stages:` list, validated."""
+
+    name: str
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration."""
+
+    readers: Settings
+    stages: tuple[StageSpec, ...]
+    output: Settings
+    executor: Settings
+    source: str = "built-in defaults"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_plain(self) -> dict[str, Any]:
+        """The resolved config (every option, defaults filled in) as plain data."""
+        return {
+            "readers": self.readers.to_plain(),
+            "stages": [{s.name: s.settings.to_plain()} for s in self.stages],
+            "output": self.output.to_plain(),
+            "executor": self.executor.to_plain(),
+        }
+
+    def to_yaml(self) -> str:
+        header = f"# Resolved configuration (from {self.source}): every option, defaults filled in.\n"
+        return header + yaml.safe_dump(self.to_plain(), sort_keys=False, allow_unicode=True)
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate `path`; None means the built-in defaults (all stages)."""
+    if path is None:
+        return parse_config({"stages": list(STAGES)}, "built-in defaults")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {str(path)!r} not found", "pass --config FILE or create config.yaml") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {str(path)!r} cannot be read: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}: {problem}{where}") from None
+    return parse_config(data if data is not None else {}, str(path))
+
+
+def parse_config(data: Any, source: str) -> Config:
+    """Validate already-parsed YAML data."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: the top level must be a mapping with keys {', '.join(SECTIONS)}")
+    for key in data:
+        if key not in SECTIONS:
+            raise ConfigError(f"{key}: unknown section{did_you_mean(key, SECTIONS)}; allowed: {', '.join(SECTIONS)}")
+    if "stages" not in data:
+        raise ConfigError("stages: missing; list the stages to run, e.g. stages: [html, encoding, boilerplate, quality, dedup, passages]")
+    return Config(
+        readers=validate(data.get("readers"), READER_OPTIONS, "readers"),
+        stages=parse_stages(data["stages"]),
+        output=validate(data.get("output"), OUTPUT_OPTIONS, "output"),
+        executor=validate(data.get("executor"), EXECUTOR_OPTIONS, "executor"),
+        source=source,
+    )
+
+
+def parse_stages(items: Any) -> tuple[StageSpec, ...]:
+    """Validate the ordered `stages:` list (names or one-key mappings of options)."""
+    if not isinstance(items, list):
+        raise ConfigError(f"stages: expected a list of stage names, got {type(items).__name__}; allowed stages: {', '.join(STAGES)}")
+    specs: list[StageSpec] = []
+    for index, item in enumerate(items):
+        name, options = _stage_entry(item, f"stages[{index}]")
+        if any(s.name == name for s in specs):
+            raise ConfigError(f"stages[{index}]: {name!r} is listed twice; each stage runs at most once")
+        cls = stage_class(name)
+        specs.append(StageSpec(name, validate(options, cls.options, f"stages[{index}].{name}")))
+    _check_order([s.name for s in specs])
+    return tuple(specs)
+
+
+def _stage_entry(item: Any, where: str) -> tuple[str, Any]:
+    if isinstance(item, str):
+        name, options = item, None
+    elif isinstance(item, Mapping) and len(item) == 1:
+        name, options = next(iter(item.items()))
+    else:
+        raise ConfigError(f"{where}: expected a stage name or a one-key mapping {{name: {{options}}}}, got {item!r}")
+    if name not in STAGES:
+        raise ConfigError(f"{where}: unknown stage {name!r}{did_you_mean(str(name), list(STAGES))}; allowed: {', '.join(STAGES)}")
+    return name, options
+
+
+def _check_order(names: list[str]) -> None:
+    for stage, after, why in _ORDER_RULES:
+        if stage not in names:
+            continue
+        position = names.index(stage)
+        if after is None and position != 0:
+            raise ConfigError(f"stages[{position}]: {stage!r} must come first: {why}")
+        if after is not None and after in names and names.index(after) > position:
+            raise ConfigError(f"stages[{position}]: {stage!r} must come after {after!r}: {why}")

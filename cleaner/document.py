@@ -1,0 +1,68 @@
+"""The one record that flows through every stage.
+
+A `Document` carries its stable id, its text and metadata, and a ledger of what the
+pipeline removed from it (`spans`), so that any line missing from the output can be traced
+to the stage and rule that removed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Metadata columns every output row has (null when unknown).
+META_FIELDS = ("url", "title", "date", "author")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of text a transform removed from a document.
+
+    `offset` is the character offset of the piece in the text the stage received, so a
+    stage's input can be reconstructed from its output plus its spans. `cluster_id` links a
+    removed duplicate passage to its row in clusters.parquet.
+    """
+
+    stage: str
+    rule: str
+    offset: int
+    text: str
+    cluster_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """Why a filter (or a dedup decision) removed a whole document."""
+
+    stage: str
+    reason: str
+    detail: str = ""
+    duplicate_of: str | None = None
+    similarity: float | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """One input record on its way to the output.
+
+    `source` is the path relative to the input root and `record` the 0-based index of the
+    record inside that file (0 for one-document files). `html` holds raw HTML still waiting
+    for the `html` stage; `text` is empty until then.
+    """
+
+    id: str
+    text: str
+    source: str
+    record: int = 0
+    url: str | None = None
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    html: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    duplicate_count: int = 1
+
+    def meta(self) -> dict[str, str | None]:
+        """The metadata columns as a dict, for writers and inspection."""
+        return {name: getattr(self, name) for name in META_FIELDS}

@@ -1,0 +1,19 @@
+"""How batches run: in this process, in a local process pool, or (later) on a cluster.
+
+An executor only has to offer `map(fn, items)` that yields results in input order with a
+bounded number of batches in flight, plus context management. The pipeline never depends on
+which one runs, so outputs are identical for any worker count.
+"""
+
+from __future__ import annotations
+
+from cleaner.executors.local import LocalExecutor, SerialExecutor
+
+__all__ = ["LocalExecutor", "SerialExecutor", "make_executor"]
+
+
+def make_executor(workers: int, initializer, initargs: tuple):
+    """Serial for one worker (no process start-up, easy debugging), a process pool otherwise."""
+    if workers <= 1:
+        return SerialExecutor(initializer, initargs)
+    return LocalExecutor(workers, initializer, initargs)

@@ -1,0 +1,73 @@
+"""Finding the input files: a sorted, recursive walk that never leaves the input folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.errors import InputError
+from cleaner.io.readers.base import ReadFailure
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One file to read; `source` is its path relative to the input root (POSIX style)."""
+
+    path: Path
+    source: str
+    size: int
+
+
+def discover(root: Path, skip_hidden: bool = True, exclude: Path | None = None) -> tuple[list[InputFile], list[ReadFailure]]:
+    """All files under `root` in sorted order, plus error rows for links we refused.
+
+    Symbolic links are followed only when they resolve inside `root`; a link pointing out
+    of it becomes an error row, never a silent skip. `exclude` (the output folder when it
+    sits inside the input) is not walked.
+    """
+    if not root.exists():
+        raise InputError(f"input path {str(root)!r} does not exist", "pass --input PATH (a folder or a file)")
+    if root.is_file():
+        return [InputFile(root, root.name, root.stat().st_size)], []
+    if not root.is_dir():
+        raise InputError(f"input path {str(root)!r} is neither a file nor a folder")
+    real_root = root.resolve()
+    excluded = exclude.resolve() if exclude is not None else None
+    files: list[InputFile] = []
+    refused: list[ReadFailure] = []
+    _walk(root, real_root, "", skip_hidden, excluded, files, refused)
+    return files, refused
+
+
+def _walk(folder: Path, real_root: Path, prefix: str, skip_hidden: bool, excluded: Path | None,
+          files: list[InputFile], refused: list[ReadFailure]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        refused.append(ReadFailure(prefix.rstrip("/") or ".", None, f"cannot list folder: {exc.strerror}"))
+        return
+    for entry in entries:
+        source = prefix + entry.name
+        if skip_hidden and entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            _follow_link(path, source, real_root, files, refused)
+        elif entry.is_dir(follow_symlinks=False):
+            if excluded is not None and path.resolve() == excluded:
+                continue
+            _walk(path, real_root, source + "/", skip_hidden, excluded, files, refused)
+        elif entry.is_file(follow_symlinks=False):
+            files.append(InputFile(path, source, entry.stat(follow_symlinks=False).st_size))
+
+
+def _follow_link(path: Path, source: str, real_root: Path, files: list[InputFile], refused: list[ReadFailure]) -> None:
+    target = path.resolve()
+    if not target.is_relative_to(real_root):
+        refused.append(ReadFailure(source, None, f"symbolic link to {str(target)!r} outside the input folder; not followed"))
+    elif target.is_file():
+        files.append(InputFile(path, source, target.stat().st_size))
+    elif not target.exists():
+        refused.append(ReadFailure(source, None, "broken symbolic link"))
+    # A link to a folder inside the input is not walked: that folder is read where it is.

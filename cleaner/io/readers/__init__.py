@@ -1,0 +1,105 @@
+"""Readers: turn each input file into an ordered stream of documents, skips and failures.
+
+`read_file` is the one entry point. It opens the file (decompressing by magic bytes), picks
+the reader by extension and content, and guarantees that a broken file never ends the run:
+whatever goes wrong becomes a `ReadFailure` row naming the file and the record where
+reading stopped, after every record read before it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from cleaner.io.compression import DECOMPRESSION_ERRORS, open_stream
+from cleaner.io.discover import InputFile
+from cleaner.io.formats import detect_format
+from cleaner.io.readers.base import Item, ItemStream, ReadFailure, ReadSkip
+from cleaner.io.readers.jsonl import read_jsonl
+from cleaner.io.readers.parquet import read_parquet
+from cleaner.io.readers.text import read_html_file, read_text_file
+from cleaner.options import Settings
+
+__all__ = ["Item", "ItemStream", "ReadFailure", "ReadSkip", "read_file", "file_format"]
+
+StreamReader = Callable[[BinaryIO, str, Settings], ItemStream]
+
+
+def _web_archive(stream: BinaryIO, source: str, settings: Settings) -> ItemStream:
+    from cleaner.io.readers.webarchive import read_web_archive
+
+    return read_web_archive(stream, source, settings)
+
+
+STREAM_READERS: dict[str, StreamReader] = {
+    "text": read_text_file,
+    "html": read_html_file,
+    "jsonl": read_jsonl,
+    "webarchive": _web_archive,
+}
+
+
+def file_format(file: InputFile) -> str:
+    """The reader name for `file` (used by the summary and by tests)."""
+    stream, _ = open_stream(file.path)
+    with stream:
+        return detect_format(file.source, _peek(stream))
+
+
+def read_file(file: InputFile, settings: Settings) -> ItemStream:
+    """Every record of `file`, in order; never raises for bad content."""
+    last = -1
+    count = 0
+    try:
+        for item in _read(file, settings):
+            if item.record is not None:
+                last = item.record
+            count += 1
+            yield item
+    except DECOMPRESSION_ERRORS as exc:
+        yield ReadFailure(file.source, last + 1, _describe(exc, last))
+        return
+    if count == 0:
+        yield ReadSkip(file.source, file.source, 0, "empty", "the file holds no records")
+
+
+def _read(file: InputFile, settings: Settings) -> ItemStream:
+    try:
+        stream, codec = open_stream(file.path)
+    except OSError as exc:
+        yield ReadFailure(file.source, None, f"cannot open file: {exc.strerror or exc}")
+        return
+    with stream:
+        if file.size == 0:
+            yield ReadSkip(file.source, file.source, 0, "empty", "the file is empty")
+            return
+        fmt = detect_format(file.source, _peek(stream))
+        if fmt == "parquet":
+            yield from _read_parquet(file, stream, codec, settings)
+        else:
+            yield from STREAM_READERS[fmt](stream, file.source, settings)
+
+
+def _read_parquet(file: InputFile, stream: BinaryIO, codec: str | None, settings: Settings) -> ItemStream:
+    """Parquet needs random access: a compressed one is first inflated to a temporary file."""
+    if codec is None:
+        yield from read_parquet(file.path, file.source, settings)
+        return
+    with tempfile.NamedTemporaryFile(suffix=".parquet") as tmp:
+        shutil.copyfileobj(stream, tmp, 1 << 20)
+        tmp.flush()
+        yield from read_parquet(Path(tmp.name), file.source, settings)
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    peek = getattr(stream, "peek", None)
+    return peek(4096)[:4096] if peek else b""
+
+
+def _describe(exc: BaseException, last: int) -> str:
+    where = f"after record {last}" if last >= 0 else "before the first record"
+    text = str(exc) or type(exc).__name__
+    return f"truncated or corrupt compressed stream {where}: {text}"

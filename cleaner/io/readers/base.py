@@ -1,0 +1,46 @@
+"""What readers yield besides documents, and the knobs they share.
+
+A reader turns one input file into an ordered stream of items: `Document`s, `ReadFailure`s
+(a record that could not be read: a row of errors.parquet) and `ReadSkip`s (a record that was
+read but is not a document we can use, such as an image in a WARC: a row of removed.parquet).
+Nothing is dropped silently: every record of the file is one of the three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Union
+
+from cleaner.document import Document
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    """A record (or a whole file, record None) that could not be read."""
+
+    source: str
+    record: int | None
+    error: str
+    stage: str = "read"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSkip:
+    """A record that was read but holds no usable document; `reason` is a stable key."""
+
+    id: str
+    source: str
+    record: int
+    reason: str
+    detail: str = ""
+    text: str = ""
+
+
+Item = Union[Document, ReadFailure, ReadSkip]
+ItemStream = Iterator[Item]
+
+
+def record_id(source: str, record: int, multi: bool) -> str:
+    """The positional id of a record: its source path, plus `:N` in multi-record files."""
+    return f"{source}:{record}" if multi else source

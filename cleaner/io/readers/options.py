@@ -1,0 +1,19 @@
+"""The `readers:` section of config.yaml."""
+
+from __future__ import annotations
+
+from cleaner.options import Option
+
+READER_OPTIONS: tuple[Option, ...] = (
+    Option("text_field", str, "text", "JSONL/Parquet field holding the document text."),
+    Option("html_field", str, "html", "JSONL/Parquet field holding raw HTML; a record with HTML goes through the html stage."),
+    Option("id_field", str, "id", "Field holding the record's own id; without it the id is `path:N`.", nullable=True),
+    Option("url_field", str, "url", "Field holding the page URL.", nullable=True),
+    Option("title_field", str, "title", "Field holding the title.", nullable=True),
+    Option("date_field", str, "date", "Field holding the publication date.", nullable=True),
+    Option("author_field", str, "author", "Field holding the author.", nullable=True),
+    Option("keep_fields", bool, True, "Keep the other fields of JSONL/Parquet records as JSON in the `metadata` column."),
+    Option("max_record_mb", float, 32.0, "A record (file, line, row, WARC record) larger than this is an error row, never loaded.", minimum=0.001, maximum=4096),
+    Option("max_errors", float, 0.1, "Fraction of unreadable records above which the run exits non-zero (outputs are still written).", minimum=0.0, maximum=1.0),
+    Option("skip_hidden", bool, True, "Skip files and folders whose names start with a dot."),
+)

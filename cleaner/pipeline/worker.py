@@ -1,0 +1,170 @@
+"""The per-batch step that runs inside worker processes.
+
+Each worker builds the configured stages once (`init_worker`); `run_batch` then takes a
+batch of items in input order and returns one outcome per item, in the same order, plus the
+sketch for the next global stage and the batch's stage statistics. Bad input never escapes
+as an exception: a document that makes a stage fail becomes an `Errored` outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.config import Config
+from cleaner.document import Document, Drop
+from cleaner.errors import RecordError
+from cleaner.io.readers.base import ReadFailure, ReadSkip
+from cleaner.pipeline.outcomes import (
+    Errored,
+    Outcome,
+    Removed,
+    errored_from_failure,
+    removed_from_drop,
+    removed_from_skip,
+)
+from cleaner.pipeline.plan import Segment, global_flags, plan_segments
+from cleaner.pipeline.stats import StageStats
+from cleaner.stages import stage_class
+from cleaner.stages.base import Edit, Filter, GlobalStage, Stage, Transform
+
+log = logging.getLogger(__name__)
+
+_FIELDS = ("url", "title", "date", "author")
+
+
+@dataclass(slots=True)
+class BatchTask:
+    segment: int
+    items: list[Any]
+    decisions: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    outcomes: list[Outcome]
+    sketch: Any
+    stats: dict[str, StageStats]
+
+
+class StageRunner:
+    """The configured stages and segments, and how to push one batch through a segment."""
+
+    def __init__(self, config: Config) -> None:
+        self.stages: dict[str, Stage] = {
+            spec.name: stage_class(spec.name)(spec.settings) for spec in config.stages
+        }
+        self.segments: list[Segment] = plan_segments(list(self.stages), global_flags(self.stages))
+        self.has_html = "html" in self.stages
+
+    def run_batch(self, task: BatchTask) -> BatchResult:
+        segment = self.segments[task.segment]
+        stats: dict[str, StageStats] = {}
+        outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in task.items]
+        sketch = None
+        if segment.sketch_global is not None:
+            survivors = [o for o in outcomes if isinstance(o, Document)]
+            started = time.perf_counter()
+            stage = self.stages[segment.sketch_global]
+            assert isinstance(stage, GlobalStage)
+            sketch = stage.sketch(survivors)
+            stats.setdefault(segment.sketch_global, StageStats()).seconds += time.perf_counter() - started
+        return BatchResult(outcomes, sketch, stats)
+
+    def _process(self, item: Any, segment: Segment, decisions: dict[str, Any], stats: dict[str, StageStats]) -> Outcome:
+        if isinstance(item, ReadFailure):
+            return errored_from_failure(item)
+        if isinstance(item, ReadSkip):
+            return removed_from_skip(item)
+        doc: Document = item
+        if segment.apply_global is not None:
+            outcome = self._apply_global(doc, segment.apply_global, decisions.get(doc.id), stats)
+            if outcome is not None:
+                return outcome
+        for name in segment.stages:
+            outcome = self._run_stage(doc, name, stats)
+            if outcome is not None:
+                return outcome
+        return doc
+
+    def _apply_global(self, doc: Document, name: str, decision: Any, stats: dict[str, StageStats]) -> Outcome | None:
+        stage = self.stages[name]
+        assert isinstance(stage, GlobalStage)
+        return self._timed(doc, name, stats, lambda: stage.apply(doc, decision) if decision is not None else None)
+
+    def _run_stage(self, doc: Document, name: str, stats: dict[str, StageStats]) -> Outcome | None:
+        stage = self.stages[name]
+        if doc.html is not None and name != "html":
+            return Removed(doc.id, doc.source, doc.record, name, "html_not_extracted",
+                           "the record is HTML but the html stage is not configured", doc.html)
+        if name == "html" and doc.html is None:
+            return None
+        if isinstance(stage, Transform):
+            return self._timed(doc, name, stats, lambda: stage.transform(doc))
+        assert isinstance(stage, Filter)
+        return self._timed(doc, name, stats, lambda: stage.check(doc))
+
+    def _timed(self, doc: Document, name: str, stats: dict[str, StageStats], step) -> Outcome | None:
+        """Run one stage step on `doc`, record its stats, and turn its result into an outcome."""
+        st = stats.setdefault(name, StageStats())
+        st.docs_in += 1
+        st.chars_in += len(doc.text) if doc.html is None else len(doc.html)
+        started = time.perf_counter()
+        try:
+            result = step()
+        except RecordError as exc:
+            st.counts["error"] += 1
+            return Errored(doc.source, doc.record, name, str(exc))
+        except Exception as exc:  # a stage bug must not sink the run; it is reported per record
+            log.exception("stage %s failed on %s", name, doc.id)
+            st.counts["error"] += 1
+            return Errored(doc.source, doc.record, name, f"internal error in stage {name}: {type(exc).__name__}: {exc}")
+        finally:
+            st.seconds += time.perf_counter() - started
+        outcome = self._outcome(doc, name, result, st)
+        if outcome is None:
+            st.docs_out += 1
+            st.chars_out += len(doc.text)
+        return outcome
+
+    def _outcome(self, doc: Document, name: str, result: Edit | Drop | None, st: StageStats) -> Outcome | None:
+        if isinstance(result, Drop):
+            st.counts[result.reason] += 1
+            return removed_from_drop(doc, result)
+        if isinstance(result, Edit):
+            received = doc.text if doc.html is None else doc.html
+            apply_edit(doc, result, st)
+            if not doc.text.strip():
+                st.counts["empty"] += 1
+                return Removed(doc.id, doc.source, doc.record, name, "empty", f"no text left after the {name} stage", received)
+        return None
+
+
+def apply_edit(doc: Document, edit: Edit, st: StageStats) -> None:
+    """Make a transform's edit part of the document and count what it did."""
+    doc.text = edit.text
+    doc.html = None
+    doc.spans.extend(edit.spans)
+    for span in edit.spans:
+        st.counts[span.rule] += 1
+    st.counts.update(edit.counts)
+    for name, value in edit.fields.items():
+        if name in _FIELDS and value and getattr(doc, name) is None:
+            setattr(doc, name, value)
+
+
+_RUNNER: StageRunner | None = None
+
+
+def init_worker(config: Config) -> None:
+    """Process initialiser: build the stages once per worker."""
+    global _RUNNER
+    _RUNNER = StageRunner(config)
+
+
+def run_batch(task: BatchTask) -> BatchResult:
+    """Entry point called by executors (module-level so it pickles by reference)."""
+    assert _RUNNER is not None, "init_worker was not called in this process"
+    return _RUNNER.run_batch(task)

@@ -1,0 +1,119 @@
+"""The roles a stage can play.
+
+A `Transform` rewrites text and reports what it removed as spans; a `Filter` keeps or drops a
+whole document with a reason. No stage does both: a transform that empties a document does
+not drop it itself; the pipeline drops it with the reason `empty`, naming that stage.
+
+A `GlobalStage` (dedup, passages) must see every document before it can decide; the pipeline
+runs it in three steps, see its docstring.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from cleaner.document import Document, Drop, Span
+from cleaner.options import Option, Settings
+
+
+@dataclass(slots=True)
+class Edit:
+    """What a transform did to one document.
+
+    `fields` sets metadata columns the transform found in the text (a byline's author and
+    date); `counts` reports per-rule counts that have no span (encoding repairs).
+    """
+
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class Stage(ABC):
+    """Common base: a name (the key in config.yaml) and an option schema."""
+
+    name: ClassVar[str]
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+
+class Transform(Stage):
+    """Rewrites a document's text; never drops it."""
+
+    @abstractmethod
+    def transform(self, doc: Document) -> Edit:
+        """Return the new text and the spans removed from `doc.text`."""
+
+
+class Filter(Stage):
+    """Drops a document with a reason; never rewrites it."""
+
+    @abstractmethod
+    def check(self, doc: Document) -> Drop | None:
+        """Return a Drop (with this stage's name and a reason key) or None to keep `doc`."""
+
+
+class GlobalStage(Stage):
+    """A stage whose decision about one document depends on all the others.
+
+    1. `sketch(docs)` runs in the workers on each batch, in input order, and returns a
+       compact, picklable summary (numpy arrays, never Python objects per shingle).
+    2. `Collector.add` receives those sketches in input order in the main process, keeps
+       compact state (in memory or under `workdir`), and `Collector.finish` decides.
+    3. `apply(doc, decision)` runs in the workers on the next pass: it returns a Drop
+       (filter-like: dedup) or an Edit (transform-like: passages), or None to pass the
+       document through unchanged.
+    """
+
+    @abstractmethod
+    def sketch(self, docs: list[Document]) -> Any:
+        """Compact per-batch summary of `docs` for the collector."""
+
+    @abstractmethod
+    def collector(self, workdir: Path) -> Collector:
+        """A fresh collector for one run."""
+
+    @abstractmethod
+    def apply(self, doc: Document, decision: Any) -> Edit | Drop | None:
+        """Carry out the collector's decision for one document."""
+
+
+class Collector(ABC):
+    """Main-process side of a GlobalStage (see there)."""
+
+    @abstractmethod
+    def add(self, docs: list[DocKey], sketch: Any) -> None:
+        """Take one batch's sketch; `docs` identifies the batch's documents in order."""
+
+    @abstractmethod
+    def finish(self) -> Decisions:
+        """Decide for every document seen."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocKey:
+    """What a collector may know of a document besides its sketch."""
+
+    id: str
+    length: int
+
+
+@dataclass(slots=True)
+class Decisions:
+    """A global stage's verdicts, keyed by document id.
+
+    `per_doc` holds the decision passed to `apply` for each affected id (absent: nothing to
+    do); `clusters` holds the rows for clusters.parquet; `duplicate_counts` the cluster size
+    of each kept document that has duplicates; `stats` extra counters for stats.json.
+    """
+
+    per_doc: dict[str, Any] = field(default_factory=dict)
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_counts: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)

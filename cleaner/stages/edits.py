@@ -1,0 +1,124 @@
+"""Deletion bookkeeping for transforms.
+
+Transforms in this project only ever delete text (a replacement such as `[text](#)` ->
+`text` is two deletions), which guarantees they never add a word. `TextEditor` applies
+successive rounds of deletions and maps each deleted piece back to its offset in the text the
+stage received, which is what spans.parquet reports.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+
+from cleaner.document import Span
+
+#: A deletion request: (start, end, rule) in the editor's *current* text.
+Deletion = tuple[int, int, str]
+
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+(?=\n|$)")
+_EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class TextEditor:
+    """A text plus the ledger of what was deleted from it, in original coordinates.
+
+    `segments` maps the current text onto the original: each entry is
+    (current_start, original_start, length) for a run of surviving characters.
+    """
+
+    def __init__(self, text: str, stage: str) -> None:
+        self.original = text
+        self.text = text
+        self.stage = stage
+        self.spans: list[Span] = []
+        self._cur_starts = [0]
+        self._segments = [(0, 0, len(text))]
+
+    def original_offset(self, pos: int) -> int:
+        """Offset in the original text of current position `pos`."""
+        i = bisect.bisect_right(self._cur_starts, pos) - 1
+        cur, orig, length = self._segments[max(i, 0)]
+        if pos - cur > length and i + 1 < len(self._segments):
+            return self._segments[i + 1][1]
+        return orig + (pos - cur)
+
+    def delete(self, deletions: Iterable[Deletion], record: bool = True) -> int:
+        """Delete the given ranges of the current text; return how many characters went.
+
+        Overlapping or adjacent ranges are merged (the first rule named wins). With
+        `record=False` the deletion is not reported as a span (whitespace tidying).
+        """
+        merged = _merge(deletions, len(self.text))
+        if not merged:
+            return 0
+        if record:
+            for start, end, rule in merged:
+                piece = self.text[start:end]
+                self.spans.append(Span(self.stage, rule, self.original_offset(start), piece))
+        self._rebuild(merged)
+        return sum(end - start for start, end, _ in merged)
+
+    def tidy(self) -> None:
+        """Remove trailing spaces and collapse runs of blank lines left by deletions.
+
+        Whitespace is not content, so these deletions are not reported as spans.
+        """
+        dels = [(m.start(), m.end(), "whitespace") for m in _TRAILING_SPACE.finditer(self.text)]
+        self.delete(dels, record=False)
+        dels = [(m.start() + 2, m.end(), "whitespace") for m in _EXTRA_BLANK_LINES.finditer(self.text)]
+        self.delete(dels, record=False)
+        lead = len(self.text) - len(self.text.lstrip())
+        trail = len(self.text.rstrip())
+        self.delete([(0, lead, "whitespace"), (trail, len(self.text), "whitespace")], record=False)
+
+    def _rebuild(self, merged: list[Deletion]) -> None:
+        keep: list[tuple[int, int]] = []
+        pos = 0
+        for start, end, _ in merged:
+            if start > pos:
+                keep.append((pos, start))
+            pos = end
+        if pos < len(self.text):
+            keep.append((pos, len(self.text)))
+        segments = []
+        cur = 0
+        for start, end in keep:
+            segments.extend(self._map_range(start, end, cur))
+            cur += end - start
+        self.text = "".join(self.text[s:e] for s, e in keep)
+        self._segments = segments or [(0, len(self.original), 0)]
+        self._cur_starts = [seg[0] for seg in self._segments]
+
+    def _map_range(self, start: int, end: int, new_cur: int) -> list[tuple[int, int, int]]:
+        """Original-coordinate segments covering current range [start, end)."""
+        out = []
+        i = max(bisect.bisect_right(self._cur_starts, start) - 1, 0)
+        while start < end and i < len(self._segments):
+            cur, orig, length = self._segments[i]
+            seg_end = cur + length
+            if seg_end <= start:
+                i += 1
+                continue
+            take_end = min(end, seg_end)
+            out.append((new_cur, orig + (start - cur), take_end - start))
+            new_cur += take_end - start
+            start = take_end
+            i += 1
+        return out
+
+
+def _merge(deletions: Iterable[Deletion], limit: int) -> list[Deletion]:
+    """Sort, clip and merge overlapping deletion ranges."""
+    items = sorted((max(0, s), min(limit, e), r) for s, e, r in deletions if e > s)
+    merged: list[Deletion] = []
+    for start, end, rule in items:
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            prev_start, prev_end, prev_rule = merged[-1]
+            merged[-1] = (prev_start, max(prev_end, end), prev_rule)
+        else:
+            merged.append((start, end, rule))
+    return merged

@@ -1,0 +1,261 @@
+"""Readers on real and constructed files: every record comes out once, in order, as a
+document, a skip or a failure with a clear message."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+import os
+import subprocess
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cleaner.config import parse_config
+from cleaner.document import Document
+from cleaner.io.discover import InputFile, discover
+from cleaner.io.readers import ReadFailure, ReadSkip, file_format, read_file
+
+SETTINGS = parse_config({"stages": []}, "test").readers
+
+
+def items_of(path: Path, settings=SETTINGS) -> list:
+    return list(read_file(InputFile(path, path.name, path.stat().st_size), settings))
+
+
+def docs_of(items: list) -> list[Document]:
+    return [i for i in items if isinstance(i, Document)]
+
+
+def jsonl(path: Path, records: list, raw_lines: list[bytes] = ()) -> Path:
+    lines = [json.dumps(r).encode() for r in records] + list(raw_lines)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+# --- plain text and HTML ---------------------------------------------------------------
+
+
+def test_text_file_is_one_document_with_its_exact_text(tmp_path: Path) -> None:
+    text = "Title\n\nBody with “quotes” and café.\n"
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    [doc] = items_of(path)
+    assert (doc.id, doc.source, doc.record, doc.text, doc.html) == ("page.txt", "page.txt", 0, text, None)
+
+
+def test_html_file_waits_for_extraction(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text("<html><body><p>Hello</p></body></html>")
+    [doc] = items_of(path)
+    assert doc.text == "" and doc.html.startswith("<html>")
+
+
+def test_cp1252_text_is_decoded_without_replacement_characters(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("Smart “quotes” – and a café.".encode("cp1252"))
+    [doc] = items_of(path)
+    assert doc.text == "Smart “quotes” – and a café."
+    assert "\ufffd" not in doc.text
+
+
+def test_empty_file_is_removed_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    [skip] = items_of(path)
+    assert isinstance(skip, ReadSkip) and (skip.reason, skip.detail) == ("empty", "the file is empty")
+
+
+def test_binary_file_is_an_error_row(tmp_path: Path) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2000))
+    [failure] = items_of(path)
+    assert isinstance(failure, ReadFailure) and failure.record == 0
+    assert "binary" in failure.error
+
+
+def test_oversized_single_document_is_refused_without_loading(tmp_path: Path) -> None:
+    settings = parse_config({"stages": [], "readers": {"max_record_mb": 0.001}}, "t").readers
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 1000)
+    [failure] = items_of(path, settings)
+    assert failure.error == "file is larger than readers.max_record_mb (0.001 MB); not loaded"
+
+
+# --- JSON Lines ----------------------------------------------------------------------
+
+
+def test_jsonl_maps_fields_and_keeps_the_rest_as_metadata(tmp_path: Path) -> None:
+    path = jsonl(tmp_path / "a.jsonl", [
+        {"id": "x1", "text": "first", "url": "http://a", "rating": 7},
+        {"text": "second", "title": "T"},
+    ])  # fmt: skip
+    first, second = items_of(path)
+    assert (first.id, first.url, first.metadata) == ("x1", "http://a", {"rating": 7})
+    assert (second.id, second.record, second.title) == ("a.jsonl:1", 1, "T")
+
+
+def test_jsonl_field_names_come_from_config(tmp_path: Path) -> None:
+    settings = parse_config({"stages": [], "readers": {"text_field": "body", "id_field": "key"}}, "t").readers
+    path = jsonl(tmp_path / "a.jsonl", [{"key": 5, "body": "hello"}])
+    [doc] = items_of(path, settings)
+    assert (doc.id, doc.text) == ("5", "hello")
+
+
+def test_jsonl_record_with_html_goes_to_extraction(tmp_path: Path) -> None:
+    path = jsonl(tmp_path / "a.jsonl", [{"html": "<p>hi</p>", "text": "ignored"}])
+    [doc] = items_of(path)
+    assert doc.html == "<p>hi</p>" and doc.text == ""
+
+
+def test_jsonl_bad_lines_become_errors_and_good_lines_survive(tmp_path: Path) -> None:
+    path = jsonl(tmp_path / "bad.jsonl", [{"text": "ok 0"}], raw_lines=[
+        b'{"text": "broken',
+        b'{"body": "no text field"}',
+        b"",
+        b'["a", "list"]',
+        b'{"text": "bad utf8 \xff"}',
+        b'{"text": 12.5}',
+        b'{"text": {"nested": 1}}',
+        b'{"text": "ok 7"}',
+    ])  # fmt: skip
+    items = items_of(path)
+    assert [type(i).__name__ for i in items] == ["Document"] + ["ReadFailure"] * 3 + ["ReadFailure", "Document", "ReadFailure", "Document"]
+    errors = {i.record: i.error for i in items if isinstance(i, ReadFailure)}
+    assert errors[1].startswith("invalid JSON: Unterminated string")
+    assert errors[2] == "record has no 'text' or 'html' field (fields: body); set readers.text_field"
+    assert errors[3] == "record is a JSON list, not an object"
+    assert errors[4] == "line is not valid UTF-8 (byte 19); JSON Lines must be UTF-8"
+    assert errors[6] == "field 'text' is a dict, not a string"
+    assert [d.record for d in docs_of(items)] == [0, 5, 7]
+
+
+def test_jsonl_huge_line_is_skipped_and_reading_goes_on(tmp_path: Path) -> None:
+    settings = parse_config({"stages": [], "readers": {"max_record_mb": 0.01}}, "t").readers
+    huge = json.dumps({"text": "x" * 50_000}).encode()
+    path = jsonl(tmp_path / "a.jsonl", [{"text": "before"}], raw_lines=[huge, json.dumps({"text": "after"}).encode()])
+    before, failure, after = items_of(path, settings)
+    assert (before.text, after.text, after.record) == ("before", "after", 2)
+    assert failure.record == 1 and "larger than readers.max_record_mb" in failure.error
+
+
+def test_jsonl_empty_text_is_removed_not_lost(tmp_path: Path) -> None:
+    path = jsonl(tmp_path / "a.jsonl", [{"id": "e", "text": "   "}])
+    [skip] = items_of(path)
+    assert isinstance(skip, ReadSkip) and (skip.id, skip.reason) == ("e", "empty")
+
+
+# --- compression -------------------------------------------------------------------------
+
+RECORDS = [{"text": f"document number {i}"} for i in range(50)]
+
+
+@pytest.mark.parametrize("suffix, compress", [
+    (".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress), (".zst", None),
+])  # fmt: skip
+def test_compressed_jsonl_is_read_transparently(tmp_path: Path, suffix: str, compress) -> None:
+    plain = jsonl(tmp_path / "plain.jsonl", RECORDS)
+    path = tmp_path / f"docs.jsonl{suffix}"
+    if compress is None:
+        subprocess.run(["zstd", "-q", "-f", str(plain), "-o", str(path)], check=True)
+    else:
+        path.write_bytes(compress(plain.read_bytes()))
+    assert [d.text for d in docs_of(items_of(path))] == [r["text"] for r in RECORDS]
+
+
+def test_truncated_gzip_keeps_records_before_the_cut(tmp_path: Path) -> None:
+    data = gzip.compress(b"\n".join(json.dumps(r).encode() for r in RECORDS * 40))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    items = items_of(path)
+    docs, failure = docs_of(items), items[-1]
+    assert isinstance(failure, ReadFailure) and len(docs) > 10
+    assert failure.record == docs[-1].record + 1
+    assert failure.error.startswith(f"truncated or corrupt compressed stream after record {docs[-1].record}")
+
+
+def test_gzip_named_html_is_sniffed(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(gzip.compress(b"<!DOCTYPE html><html><body><p>x</p></body></html>"))
+    [doc] = items_of(path)
+    assert doc.html.startswith("<!DOCTYPE html>")
+
+
+# --- format sniffing ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("a.txt", b"<!doctype html><html><p>x</p></html>", "html"),
+    ("a.txt", b"Plain words {not json}", "text"),
+    ("a.dat", b'{"text": "x"}\n', "jsonl"),
+    ("a.jsonl", b"WARC/1.0\r\n", "webarchive"),
+    ("a.html", b"just text, no markup", "html"),
+    ("a.parquet", b"not parquet at all", "text"),
+])  # fmt: skip
+def test_format_is_sniffed_where_the_extension_lies(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert file_format(InputFile(path, name, len(content))) == expected
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+
+def test_parquet_rows_are_documents(tmp_path: Path) -> None:
+    path = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", None], "text": ["one", None, "three"], "lang": ["en", "de", "fr"]}), path)
+    items = items_of(path)
+    assert [type(i).__name__ for i in items] == ["Document", "ReadFailure", "Document"]
+    assert (items[0].id, items[0].metadata, items[2].id) == ("a", {"lang": "en"}, "rows.parquet:2")
+
+
+def test_gzipped_parquet_is_read(tmp_path: Path) -> None:
+    plain = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"text": ["one", "two"]}), plain)
+    path = tmp_path / "rows.parquet.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert [d.text for d in docs_of(items_of(path))] == ["one", "two"]
+
+
+def test_corrupt_parquet_is_an_error_row(tmp_path: Path) -> None:
+    path = tmp_path / "broken.parquet"
+    good = tmp_path / "good.parquet"
+    pq.write_table(pa.table({"text": ["one"] * 100}), good)
+    path.write_bytes(good.read_bytes()[:200] + b"PAR1")
+    [failure] = items_of(path)
+    assert isinstance(failure, ReadFailure) and failure.error.startswith("unreadable Parquet")
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+def test_discovery_is_sorted_recursive_and_stays_inside(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "b").mkdir(parents=True)
+    (root / "a.txt").write_text("a")
+    (root / "b" / "c.txt").write_text("c")
+    (root / ".hidden.txt").write_text("h")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("s")
+    (root / "link.txt").symlink_to(outside)
+    (root / "inner.txt").symlink_to(root / "a.txt")
+    files, refused = discover(root)
+    assert [f.source for f in files] == ["a.txt", "b/c.txt", "inner.txt"]
+    assert [(r.source, r.error.split(" outside")[0]) for r in refused] == [("link.txt", f"symbolic link to {str(outside)!r}")]
+
+
+# --- real pages ---------------------------------------------------------------------------
+
+
+def test_real_scrapinghub_pages_are_read_as_html(shared_data: Path) -> None:
+    pages = sorted((shared_data / "scrapinghub-aeb" / "html").glob("*.html.gz"))
+    assert len(pages) == 181
+    for page in pages:
+        [doc] = items_of(page)
+        assert isinstance(doc, Document), (page.name, doc)
+        replacement_chars = gzip.decompress(page.read_bytes()).count("\ufffd".encode())
+        assert "<" in doc.html and doc.html.count("\ufffd") == replacement_chars, page.name

@@ -1,0 +1,102 @@
+"""config.yaml validation: every mistake is one line naming the key path, the bad value
+and what is allowed, and it stops the run (exit 2) before any input is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cleaner.config import load_config, parse_config
+from cleaner.config_template import default_config_text
+from cleaner.errors import ConfigError
+from cleaner.stages import STAGES
+from tests.helpers import REPO, run_clean
+
+ALL = ", ".join(STAGES)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"stages": ["dedupe"]},
+     f"stages[0]: unknown stage 'dedupe' (did you mean 'dedup'?); allowed: {ALL}"),
+    ({"stages": ["encoding", "encoding"]},
+     "stages[1]: 'encoding' is listed twice; each stage runs at most once"),
+    ({"stages": ["encoding", "html"]},
+     "stages[1]: 'html' must come first: it produces the text every other stage reads, so it must come first"),
+    ({"stages": ["passages", "boilerplate"]},
+     "stages[0]: 'passages' must come after 'boilerplate': known page chrome must be removed first or it forms false passage clusters"),
+    ({"stages": [{"dedup": {"threshold": 0.8}, "quality": None}]},
+     "stages[0]: expected a stage name or a one-key mapping {name: {options}}, got {'dedup': {'threshold': 0.8}, 'quality': None}"),
+    ({"stages": "dedup"},
+     f"stages: expected a list of stage names, got str; allowed stages: {ALL}"),
+    ({"reader": {}, "stages": []},
+     "reader: unknown section (did you mean 'readers'?); allowed: readers, stages, output, executor"),
+    ({"readers": {"max_errors": "lots"}, "stages": []},
+     "readers.max_errors: 'lots' has the wrong type; expected a number from 0.0 to 1.0"),
+    ({"readers": {"max_errors": 1.5}, "stages": []},
+     "readers.max_errors: 1.5 is out of range; expected a number from 0.0 to 1.0"),
+    ({"readers": {"text_feld": "body"}, "stages": []},
+     "readers.text_feld: unknown option (did you mean 'text_field'?); allowed: text_field, html_field, id_field, url_field, "
+     "title_field, date_field, author_field, keep_fields, max_record_mb, max_errors, skip_hidden"),
+    ({"readers": {"text_field": None}, "stages": []},
+     "readers.text_field: null is not allowed; expected a string"),
+    ({"output": {"compression": "zstandard"}, "stages": []},
+     "output.compression: 'zstandard' is not allowed (did you mean 'zstd'?); expected one of 'zstd', 'snappy', 'gzip', 'lz4', 'none'"),
+    ({"output": {"rows_per_file": 0}, "stages": []},
+     "output.rows_per_file: 0 is out of range; expected an integer >= 1"),
+    ({"output": {"rows_per_file": True}, "stages": []},
+     "output.rows_per_file: True has the wrong type; expected an integer >= 1"),
+    ({"readers": {}},
+     "stages: missing; list the stages to run, e.g. stages: [html, encoding, boilerplate, quality, dedup, passages]"),
+    (["stages"],
+     "test: the top level must be a mapping with keys readers, stages, output, executor"),
+])  # fmt: skip
+def test_config_errors_name_the_key_the_value_and_the_allowed_values(data, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(data, "test")
+    assert str(info.value) == message
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("stages:\n  - html\n  - [encoding\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}: ") and "line 4" in str(info.value)
+
+
+def test_stage_options_default_and_validate() -> None:
+    config = parse_config({"stages": ["encoding", {"dedup": {"threshold": 0.9}}]}, "t")
+    names = [s.name for s in config.stages]
+    assert names == ["encoding", "dedup"]
+    assert config.stages[1].settings.threshold == 0.9
+    assert isinstance(config.stages[1].settings.threshold, float)
+
+
+def test_shipped_config_yaml_is_the_generated_default() -> None:
+    """config.yaml documents every option; it must not drift from the schemas."""
+    assert (REPO / "config.yaml").read_text() == default_config_text()
+
+
+def test_default_config_loads_to_the_same_as_builtin_defaults() -> None:
+    shipped = load_config(REPO / "config.yaml")
+    builtin = load_config(None)
+    assert shipped.to_plain() == builtin.to_plain()
+    assert yaml.safe_load(shipped.to_yaml()) == shipped.to_plain()
+
+
+def test_cli_config_error_is_one_line_exit_2_and_reads_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("stages:\n  - dedup:\n      threshold: 1.5\n")
+    out = tmp_path / "out"
+    proc = run_clean("run", "--input", str(REPO / "raw"), "--output", str(out), "--config", str(config), check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0].startswith("error: stages[0].dedup.threshold: 1.5 is out of range; expected a number")
+    assert not out.exists()
+
+
+def test_cli_missing_config_file_is_an_error(tmp_path: Path) -> None:
+    proc = run_clean("run", "--config", str(tmp_path / "nope.yaml"), "--output", str(tmp_path / "o"), check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [f"error: config file {str(tmp_path / 'nope.yaml')!r} not found", "hint: pass --config FILE or create config.yaml"]

@@ -1,0 +1,238 @@
+"""End-to-end runs of the real `clean` command: the sample dump, bad input, determinism,
+atomic output. Each asserts the invariant: every input record ends up exactly once as kept,
+removed or errored."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from cleaner.io import schemas
+from tests.helpers import REPO, assert_each_record_once, output_digests, read_rows, run_clean, write_config
+
+SAMPLES = sorted(p.name for p in (REPO / "raw").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("sample") / "clean"
+    proc = run_clean("run", "--input", "raw", "--output", str(out), "--config", "config.yaml")
+    return out, proc
+
+
+def test_sample_dump_produces_every_output(sample_run) -> None:
+    out, _ = sample_run
+    expected = {"data", "removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet", "stats.json", "config.resolved.yaml", ".gitignore"}
+    assert {p.name for p in out.iterdir()} == expected
+    assert pq.read_schema(out / "data" / "part-00000.parquet") == schemas.DATA
+    for name, schema in [("removed.parquet", schemas.REMOVED), ("spans.parquet", schemas.SPANS),
+                         ("clusters.parquet", schemas.CLUSTERS), ("errors.parquet", schemas.ERRORS)]:
+        assert pq.read_schema(out / name) == schema, name
+
+
+def test_sample_dump_keeps_all_five_pages(sample_run) -> None:
+    out, _ = sample_run
+    kept = read_rows(out, "data")
+    assert sorted(r["id"] for r in kept) == SAMPLES
+    assert all(len(r["text"].split()) > 200 for r in kept)
+    assert_each_record_once(out, {(name, 0) for name in SAMPLES})
+
+
+def test_sample_dump_summary_and_stats(sample_run) -> None:
+    out, proc = sample_run
+    assert "kept" in proc.stdout and "errors" in proc.stdout
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["records"] == {"read": 5, "kept": 5, "removed": 0, "errors": 0}
+    for name in ["read", "html", "encoding", "boilerplate", "quality", "dedup", "passages"]:
+        assert name in stats["stages"]
+    assert stats["stages"]["boilerplate"]["chars_out"] < stats["stages"]["boilerplate"]["chars_in"]
+    assert sum(stats["stages"]["boilerplate"]["counts"].values()) == len(
+        [s for s in read_rows(out, "spans.parquet") if s["stage"] == "boilerplate"]
+    )
+
+
+def test_output_loads_in_pandas_polars_and_datasets(sample_run) -> None:
+    out, _ = sample_run
+    pandas = pytest.importorskip("pandas")
+    polars = pytest.importorskip("polars")
+    datasets = pytest.importorskip("datasets")
+    assert len(pandas.read_parquet(out / "data")) == 5
+    assert polars.read_parquet(out / "data" / "*.parquet").height == 5
+    for name in ("removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet"):
+        pandas.read_parquet(out / name)
+        polars.read_parquet(out / name)
+    ds = datasets.load_dataset("parquet", data_files=str(out / "data" / "*.parquet"), split="train", cache_dir=str(out.parent / "hf"))
+    assert sorted(ds["id"]) == SAMPLES
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+WARC_PAGE = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    b"<html><head><title>T</title></head><body><article><p>" + b"A readable paragraph of real words. " * 30 + b"</p></article></body></html>"
+)
+
+
+def _warc_record(payload: bytes, url: str, length: int | None = None) -> bytes:
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Date: 2024-01-02T03:04:05Z\r\n"
+        f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(payload) if length is None else length}\r\n\r\n"
+    )
+    return head.encode() + payload + b"\r\n\r\n"
+
+
+def build_bad_dump(root: Path) -> None:
+    """One of every kind of bad input, next to good records that must survive."""
+    root.mkdir()
+    (root / "good.txt").write_text("A perfectly ordinary page of text. " * 40)
+    (root / "empty.txt").write_bytes(b"")
+    (root / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    (root / "program.bin").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(4000))
+    (root / "latin.txt").write_bytes(("Une page écrite en latin-1, déjà ancienne. " * 30).encode("latin-1"))
+    lines = [
+        json.dumps({"id": "j0", "text": "A good JSON line with enough words to matter. " * 20}),
+        '{"id": "j1", "text": "unterminated',
+        json.dumps({"id": "j2", "body": "no text field"}),
+        json.dumps({"id": "j3", "text": "x" * 3_000_000}),
+        json.dumps({"id": "j4", "text": "Another good line that should be kept as it is. " * 20}),
+    ]
+    (root / "records.jsonl").write_text("\n".join(lines) + "\n")
+    whole = gzip.compress(("\n".join(json.dumps({"text": f"Record {i} of a gzip file. " * 20}) for i in range(400))).encode())
+    (root / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    warc = _warc_record(WARC_PAGE, "http://a.example/1") + _warc_record(WARC_PAGE, "http://a.example/2", length=999_999)
+    (root / "broken.warc").write_bytes(warc)
+
+
+def test_bad_input_never_crashes_and_nothing_is_lost(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    build_bad_dump(dump)
+    config = write_config(tmp_path / "c.yaml", "readers:\n  max_errors: 1.0\n  max_record_mb: 1\nstages: [html, encoding, boilerplate, quality]\n")
+    out = tmp_path / "out"
+    proc = run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-w", "2")
+    errors = read_rows(out, "errors.parquet")
+    by_source = {}
+    for row in errors:
+        by_source.setdefault(row["source"], []).append(row)
+    assert "binary" in by_source["image.txt"][0]["error"]
+    assert "binary" in by_source["program.bin"][0]["error"]
+    assert {r["record"] for r in by_source["records.jsonl"]} == {1, 2, 3}
+    assert by_source["cut.jsonl.gz"][0]["error"].startswith("truncated or corrupt compressed stream after record")
+    assert by_source["broken.warc"], "the broken WARC record must be an error row"
+    removed = {r["source"]: r for r in read_rows(out, "removed.parquet")}
+    assert removed["empty.txt"]["reason"] == "empty"
+    kept = {r["id"]: r for r in read_rows(out, "data")}
+    assert {"good.txt", "latin.txt", "j0", "j4"} <= set(kept)
+    assert "déjà" in kept["latin.txt"]["text"]
+    assert f"{len(errors)}" in proc.stdout
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["records"]["errors"] == len(errors)
+    total = stats["records"]["read"]
+    assert total == stats["records"]["kept"] + stats["records"]["removed"] + stats["records"]["errors"]
+    assert len(read_rows(out, "data")) + len(read_rows(out, "removed.parquet")) + len(errors) == total
+
+
+def test_too_many_errors_exits_non_zero_but_writes_outputs(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    build_bad_dump(dump)
+    config = write_config(tmp_path / "c.yaml", "readers:\n  max_errors: 0.01\nstages: [encoding]\n")
+    out = tmp_path / "out"
+    proc = run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), check=False)
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("error: ") and "above readers.max_errors (1.0%)" in proc.stderr
+    assert (out / "errors.parquet").exists()
+
+
+# --- determinism ----------------------------------------------------------------------------
+
+
+def build_mixed_dump(root: Path, shared_data: Path | None) -> None:
+    shutil.copytree(REPO / "raw", root / "raw")
+    rows = [{"id": f"r{i}", "text": (REPO / "raw" / SAMPLES[i % 5]).read_text()[: 800 + 97 * i]} for i in range(40)]
+    (root / "records.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    if shared_data is not None:
+        html = sorted((shared_data / "scrapinghub-aeb" / "html").glob("*.html.gz"))[:12]
+        (root / "html").mkdir()
+        for page in html:
+            shutil.copy(page, root / "html" / page.name)
+
+
+def test_outputs_are_byte_identical_for_any_worker_count(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    from tests.conftest import SHARED_DATA
+
+    build_mixed_dump(dump, SHARED_DATA if SHARED_DATA.is_dir() else None)
+    config = write_config(tmp_path / "c.yaml", "executor:\n  batch_docs: 7\nstages: [html, encoding, boilerplate, quality, dedup, passages]\n")
+    digests = []
+    for workers, name in [(1, "a"), (2, "b"), (2, "c")]:
+        run_clean("run", "-i", str(dump), "-o", str(tmp_path / name), "-c", str(config), "-w", str(workers), "-q")
+        digests.append(output_digests(tmp_path / name))
+    assert digests[0] == digests[1] == digests[2]
+    assert len(read_rows(tmp_path / "a", "data")) > 5
+
+
+# --- atomic output --------------------------------------------------------------------------
+
+
+def test_killed_run_leaves_previous_output_intact(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_clean("run", "-i", "raw", "-o", str(out), "-q", "-c", "config.yaml")
+    before = output_digests(out)
+    dump = tmp_path / "big"
+    dump.mkdir()
+    (dump / "many.jsonl").write_text("\n".join(json.dumps({"text": f"Document {i}. " + "Some words here. " * 200}) for i in range(20000)))
+    env = {**os.environ}
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", "-i", str(dump), "-o", str(out), "-q", "-c", "config.yaml"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".out.staging-*")) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert output_digests(out) == before
+    run_clean("run", "-i", "raw", "-o", str(out), "-q", "-c", "config.yaml")
+    assert not list(tmp_path.glob(".out.staging-*")), "the next run cleans up after a killed one"
+
+
+def test_refuses_to_replace_a_folder_that_is_not_an_output(tmp_path: Path) -> None:
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    proc = run_clean("run", "-i", "raw", "-o", str(precious), "-c", "config.yaml", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == f"error: output folder {str(precious)!r} holds files that are not a cleaner output; refusing to replace it"
+    assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+def test_limit_processes_only_the_first_records(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_clean("run", "-i", "raw", "-o", str(out), "--limit", "2", "-q", "-c", "config.yaml")
+    assert sorted(r["id"] for r in read_rows(out, "data")) == SAMPLES[:2]
+
+
+def test_dedup_alone_runs_from_a_one_line_config(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    body = (REPO / "raw" / SAMPLES[0]).read_text()
+    (dump / "a.txt").write_text(body)
+    (dump / "b.txt").write_text(body.replace("Pain can be", "Pain may be"))
+    (dump / "c.txt").write_text((REPO / "raw" / SAMPLES[4]).read_text())
+    config = write_config(tmp_path / "c.yaml", "stages: [{dedup: {threshold: 0.8}}]\n")
+    out = tmp_path / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-q")
+    assert sorted(r["id"] for r in read_rows(out, "data")) == ["a.txt", "c.txt"]
+    [dropped] = read_rows(out, "removed.parquet")
+    assert (dropped["id"], dropped["stage"], dropped["duplicate_of"]) == ("b.txt", "dedup", "a.txt")
+    stats = json.loads((out / "stats.json").read_text())
+    assert list(stats["stages"]) == ["read", "dedup"]
