@@ -190,6 +190,7 @@ class _Run:
         read = self.stats["read"]
         read.docs_in = counts.records
         read.docs_out = counts.records - sum(read.counts.values())
+        read.counts.update(counts.notes)
         kept, removed, errors = self.sinks.data.rows, self.sinks.removed.rows, self.sinks.errors.rows
         if kept + removed + errors != counts.records:
             raise RuntimeError(

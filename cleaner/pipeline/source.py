@@ -15,7 +15,9 @@ from typing import Any
 from cleaner.document import Document
 from cleaner.io.discover import InputFile
 from cleaner.io.readers import read_file
-from cleaner.io.readers.base import Item, ReadFailure
+from collections import Counter
+
+from cleaner.io.readers.base import FileNote, Item, ReadFailure
 from cleaner.options import Settings
 
 
@@ -26,7 +28,7 @@ class ReadCounts:
     records: int = 0
     files: int = 0
     bytes_done: int = 0
-    by_format: dict[str, int] = field(default_factory=dict)
+    notes: Counter[str] = field(default_factory=Counter)
 
 
 def read_items(files: list[InputFile], refused: list[ReadFailure], settings: Settings, limit: int | None,
@@ -38,6 +40,9 @@ def read_items(files: list[InputFile], refused: list[ReadFailure], settings: Set
         yield failure
     for file in files:
         for item in read_file(file, settings):
+            if isinstance(item, FileNote):
+                counts.notes.update(item.counts)
+                continue
             if limit is not None and counts.records >= limit:
                 return
             counts.records += 1

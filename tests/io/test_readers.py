@@ -9,6 +9,7 @@ import json
 import lzma
 import os
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -259,3 +260,41 @@ def test_real_scrapinghub_pages_are_read_as_html(shared_data: Path) -> None:
         assert isinstance(doc, Document), (page.name, doc)
         replacement_chars = gzip.decompress(page.read_bytes()).count("\ufffd".encode())
         assert "<" in doc.html and doc.html.count("\ufffd") == replacement_chars, page.name
+
+
+@pytest.mark.parametrize("name, documents, skipped, failures", [
+    ("cc-whirlwind-whirlwind.warc.gz", 1, 0, 0),
+    ("cc-whirlwind-whirlwind.warc.wet.gz", 1, 0, 0),
+    ("cc-whirlwind-whirlwind.warc.wat.gz", 0, 0, 0),
+    ("copycat-cc-small-sample-1213893279526_0.arc.gz", 125, 20, 0),
+    ("copycat-cc-small-sample-1262850551027_8.arc.gz", 8, 0, 0),
+    ("dolma-sample-0000.warc.gz", 22, 0, 0),
+    ("dolma-sample-0001.warc.gz", 15, 0, 0),
+    ("resiliparse-cc-2020-08-sample.warc.gz", 16, 0, 0),
+    ("resiliparse-clueweb09-quirk.warc.gz", 29, 0, 0),
+])  # fmt: skip
+def test_real_web_archives(shared_data: Path, name: str, documents: int, skipped: int, failures: int) -> None:
+    items = items_of(shared_data / "warc-samples" / name)
+    docs = docs_of(items)
+    assert len(docs) == documents
+    assert sum(isinstance(i, ReadSkip) for i in items) == skipped
+    assert sum(isinstance(i, ReadFailure) for i in items) == failures
+    assert len({d.id for d in docs}) == len(docs)
+    for doc in docs:
+        assert doc.url and (doc.html or doc.text)
+    if name.endswith(".wet.gz"):
+        assert docs[0].html is None and len(docs[0].text.split()) > 50
+    if name == "cc-whirlwind-whirlwind.warc.gz":
+        assert docs[0].url == "https://an.wikipedia.org/wiki/Escopete" and docs[0].date.startswith("2024-")
+
+
+def test_warc_skips_non_html_with_a_reason(shared_data: Path) -> None:
+    items = items_of(shared_data / "warc-samples" / "copycat-cc-small-sample-1213893279526_0.arc.gz")
+    reasons = Counter((i.reason, i.detail) for i in items if isinstance(i, ReadSkip))
+    assert reasons == {
+        ("non_html", "non-HTML response (application/pdf)"): 6,
+        ("http_status", "HTTP 404 response"): 5,
+        ("http_status", "HTTP 302 response"): 3,
+        ("http_status", "HTTP 406 response"): 3,
+        ("http_status", "HTTP 301 response"): 3,
+    }

@@ -37,7 +37,16 @@ class ReadSkip:
     text: str = ""
 
 
-Item = Union[Document, ReadFailure, ReadSkip]
+@dataclass(frozen=True, slots=True)
+class FileNote:
+    """Counts about a file that are not records (e.g. WARC request records), for stats.json."""
+
+    source: str
+    counts: dict[str, int]
+    record = None
+
+
+Item = Union[Document, ReadFailure, ReadSkip, FileNote]
 ItemStream = Iterator[Item]
 
 
