@@ -80,11 +80,12 @@ def run(
     config_path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     cfg = load_config(config_path)
     options = RunOptions(input=input, output=output, workers=workers, limit=limit)
-    if quiet:
+    if quiet or not err.is_terminal:
         summary = run_pipeline(cfg, options)
     else:
         with RichProgress(err) as progress:
             summary = run_pipeline(cfg, options, progress)
+    if not quiet:
         print_summary(out, summary, cfg.source)
 
 
@@ -107,10 +108,10 @@ def config_command(
     from cleaner.config_template import default_config_text
 
     if defaults:
-        out.print(default_config_text(), end="", markup=False)
+        sys.stdout.write(default_config_text())
         return
     path = check if check is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
-    out.print(load_config(path).to_yaml(), end="", markup=False)
+    sys.stdout.write(load_config(path).to_yaml())
 
 
 clusters_app = typer.Typer(help="Look at duplicate clusters (documents and passages) of an output folder.", no_args_is_help=True)

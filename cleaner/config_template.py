@@ -38,7 +38,9 @@ def _options(schema: tuple[Option, ...], indent: int) -> str:
     pad = " " * indent
     lines: list[str] = []
     for opt in schema:
-        lines.append(f"{pad}# {opt.doc} Allowed: {opt.allowed()}.")
+        doc = opt.doc.strip()
+        doc = doc[0].upper() + doc[1:] + ("" if doc.endswith(".") else ".")
+        lines.append(f"{pad}# {doc} Allowed: {opt.allowed()}.")
         if opt.kind is dict:
             lines.append(f"{pad}{opt.name}:")
             lines.append(_options(opt.fields, indent + 2).rstrip("\n"))

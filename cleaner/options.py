@@ -91,7 +91,15 @@ class Settings(Mapping[str, Any]):
 
     def to_plain(self) -> dict[str, Any]:
         """Nested plain dicts, for YAML/JSON output."""
-        return {k: v.to_plain() if isinstance(v, Settings) else v for k, v in self._values.items()}
+        return {k: _plain(v) for k, v in self._values.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Settings):
+        return value.to_plain()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:

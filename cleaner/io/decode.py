@@ -132,6 +132,15 @@ _MULTIBYTE = frozenset(
 )
 #: How much worse (charset_normalizer chaos / coherence) a commoner encoding may score and still win.
 DETECTION_TIE = 0.02
+#: cp1252 is by far the commonest legacy encoding on the web; when its decoding is nearly as
+#: clean as the detector's favourite and uses only the characters of Western European text,
+#: it wins (French latin-1 otherwise reads as Baltic cp1257). Turkish or Polish bytes read as
+#: cp1252 give Icelandic letters or superscripts, which are not in this set.
+CP1252_PRIOR = 0.15
+_WESTERN = frozenset(
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüÿœšžßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜŸŒŠŽ"
+    "“”‘’„‚–—…«»‹›€£¥¢°©®™±·•§¶×÷¼½¾¡¿\u00a0"
+)
 
 # Detection names that mean one of the DETECTABLE codecs.
 _DETECTED_ALIASES = {"shift_jis": "cp932", "gbk": "gb18030", "gb2312": "gb18030", "euc_kr": "cp949",
@@ -407,6 +416,8 @@ def _detect(data: bytes) -> str | None:
     if not scored:
         return None
     least_chaos = min(chaos for chaos, *_ in scored)
+    if any(name == "cp1252" and chaos <= least_chaos + CP1252_PRIOR for chaos, _, name, _ in scored) and _western(data):
+        return "cp1252"
     close = [(rank, name, coh) for chaos, rank, name, coh in scored if chaos <= least_chaos + DETECTION_TIE]
     most_coherent = max(coh for _, _, coh in close)
     _, name, coherence = min(c for c in close if c[2] >= most_coherent - DETECTION_TIE)
@@ -414,6 +425,12 @@ def _detect(data: bytes) -> str | None:
         logger.debug("detection guessed %s without language evidence; not trusted", name)
         return None
     return name
+
+
+def _western(data: bytes) -> bool:
+    """True when every non-ASCII character of the cp1252 reading is common Western European."""
+    high = set(data.translate(None, bytes(range(128))))
+    return all(bytes([b]).decode("cp1252", "replace") in _WESTERN for b in high)
 
 
 def _detection_candidates(data: bytes) -> list[tuple[float, int, str, float]]:
