@@ -1,0 +1,194 @@
+"""Comment threads: recognise them, remove their headers, and drop spam comments.
+
+A thread is a run of comment headers ("Lorren October 4, 2011 at 3:43 pm", "Jane says:"),
+each followed by its comment. Policies (`RuleOptions.comments`):
+
+- `keep`: headers go (they are page chrome), every comment stays;
+- `drop_all`: headers and comments go;
+- `drop_spam` (default): headers go, and so does a comment that is spam: a keyword-phrase
+  name, stuffed links, gibberish, generic praise, or no words in common with the article.
+  The article author's replies always stay.
+
+Relevance is the number of distinct content-word stems a comment shares with the article
+body (the text before the first header): a reader describing their tingling feet shares
+"tingling" and "muscle" with a neuropathy article; "It was dark when I woke" shares nothing.
+Two shared stems make a comment relevant, one is enough for a short comment; generic praise
+needs three. Against an article too short to have a vocabulary only the hard signals count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cleaner.stages.boilerplate import comment_patterns as cp
+from cleaner.stages.boilerplate import patterns as pat
+from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.boilerplate.rules_meta import find_byline
+from cleaner.stages.boilerplate.stopwords import STOPWORDS
+from cleaner.stages.boilerplate.text import Line, letter_words, short_lines
+from cleaner.stages.edits import Deletion
+
+#: Distinct article stems an on-topic comment shares at least...
+MIN_OVERLAP = 2
+#: ...or one, for a comment this short ("An interesting way to cook liver, I'll try it").
+SHORT_COMMENT_STEMS = 12
+#: Overlap that outweighs generic praise ("Great post! Magnesium helped my cramps and ...").
+PRAISE_OVERLAP = 3
+#: An article with fewer content stems than this is too short to judge relevance against.
+MIN_ARTICLE_STEMS = 30
+_STEM = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A comment header: its lines, the commenter's name and whether it gives a time."""
+
+    start: int
+    end: int
+    name: str
+    timed: bool
+
+
+def _clean_name(name: str) -> str:
+    """The commenter's name without lead-ins ("Kommentar von") and separators."""
+    return cp.NAME_LEAD.sub("", name.strip(" ,-–—|@\t")).strip()
+
+
+def _name_ok(name: str) -> bool:
+    name = _clean_name(name)
+    words = name.split()
+    if not 0 < len(words) <= 6 or "|" in name or name[-1] in ".!?;:":
+        return False
+    return name[0].isalnum() and words[0].lower() not in cp.NOT_NAMES
+
+
+def _header_at(line: Line) -> Header | None:
+    text = line.stripped
+    if len(text) > 110 or text.startswith("|"):
+        return None
+    found = pat.COMMENT_HEADER.fullmatch(text)
+    if found and found["time"] and _name_ok(found["name"]):
+        return Header(line.start, line.end, _clean_name(found["name"]), bool(found["time"]))
+    found = pat.COMMENT_SAYS.fullmatch(text)
+    if found and _name_ok(found["name"]):
+        return Header(line.start, line.end, _clean_name(found["name"]), False)
+    return None
+
+
+def find_headers(text: str) -> list[Header]:
+    """Comment headers in reading order.
+
+    Three shapes: "NAME DATE at TIME" on one line, "NAME says:" (which absorbs a date line
+    under it), and a short name line directly followed by a "DATE at TIME" line.
+    """
+    candidates = short_lines(text)
+    headers: list[Header] = []
+    for k, line in enumerate(candidates):
+        found = _header_at(line)
+        if found:
+            headers.append(found)
+            continue
+        if k == 0 or not pat.COMMENT_DATETIME.fullmatch(line.stripped):
+            continue
+        above = candidates[k - 1]
+        if headers and headers[-1].start == above.start:
+            headers[-1] = Header(above.start, line.end, headers[-1].name, True)
+        elif len(above.text.split()) <= 4 and _name_ok(above.stripped):
+            headers.append(Header(above.start, line.end, _clean_name(above.stripped), True))
+    return headers
+
+
+def _is_thread(text: str, headers: list[Header]) -> bool:
+    if len(headers) >= 2:
+        return True
+    return len(headers) == 1 and headers[0].timed and headers[0].start > len(text) // 3
+
+
+def stems(text: str) -> set[str]:
+    """Content-word stems: lowercase words of 4+ letters, stopwords out, cut to 6 letters."""
+    return {
+        w[:_STEM] for w in (w.lower() for w in letter_words(text)) if len(w) >= 4 and w not in STOPWORDS
+    }
+
+
+def _gibberish(body: str) -> bool:
+    words = [w.lower() for w in letter_words(body) if len(w) >= 4]
+    if len(words) < 3:
+        return False
+    odd = sum(1 for w in words if not (set(w) & cp.VOWELS) or len(w) > 18)
+    return odd * 3 > len(words)
+
+
+def _seo_name(name: str) -> bool:
+    """A name made of keywords ("hosting cheap hosting"), repeating a word, or a domain."""
+    words = name.lower().replace("-", " ").split()
+    if any(w in cp.SEO_WORDS for w in words) or "." in name.replace(". ", " ").strip("."):
+        return True
+    return len(set(words)) < len(words)
+
+
+def is_spam(name: str, body: str, article: set[str]) -> bool:
+    """Whether a comment is spam under `drop_spam` (see the module docstring).
+
+    Relevance is only judged against an article long enough to have a vocabulary; below
+    MIN_ARTICLE_STEMS only the hard signals (name, links, gibberish, empty) and generic
+    praise count.
+    """
+    if not body.strip():
+        return True
+    if _seo_name(name) or _gibberish(body):
+        return True
+    if len(cp.URL.findall(body)) >= 2 or cp.PIPE_LIST.search(body):
+        return True
+    own = stems(body)
+    overlap = len(own & article)
+    if cp.PRAISE.search(body):
+        return overlap < PRAISE_OVERLAP
+    if len(article) < MIN_ARTICLE_STEMS:
+        return False
+    return overlap < (1 if len(own) <= SHORT_COMMENT_STEMS else MIN_OVERLAP)
+
+
+def _same_person(name: str, author: str | None) -> bool:
+    if not author:
+        return False
+    a, b = name.lower().split(","), author.lower().split(",")
+    return a[0].strip() == b[0].strip()
+
+
+def comments(text: str, opts: RuleOptions) -> list[Deletion]:
+    """Remove comment headers, and spam comments (or all comments) per the policy."""
+    headers = find_headers(text)
+    if not headers or not _is_thread(text, headers):
+        return []
+    article = stems(text[: headers[0].start])
+    author = opts.author or _byline_author(text[: headers[0].start])
+    out: list[Deletion] = []
+    for k, head in enumerate(headers):
+        body_end = headers[k + 1].start if k + 1 < len(headers) else len(text)
+        body = text[head.end : body_end]
+        whole = opts.comments == "drop_all" or (
+            opts.comments == "drop_spam"
+            and not _same_person(head.name, author)
+            and is_spam(head.name, body, article)
+        )
+        if whole:
+            label = "comments.spam" if opts.comments == "drop_spam" else "comments.all"
+            out.append((head.start, body_end, label))
+            continue
+        out.append((head.start, min(head.end + 1, len(text)), "comments.header"))
+        out.extend(_reply_links(text, head.end, body_end))
+    return out
+
+
+def _reply_links(text: str, start: int, end: int) -> list[Deletion]:
+    return [
+        (ln.start, min(ln.end + 1, len(text)), "comments.header")
+        for ln in short_lines(text)
+        if start <= ln.start < end and ln.stripped.lower().strip(" ↓↩→»") in cp.REPLY_LINKS
+    ]
+
+
+def _byline_author(head: str) -> str | None:
+    found = find_byline(head)
+    return found.author if found else None

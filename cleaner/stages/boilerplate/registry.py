@@ -1,0 +1,82 @@
+"""The ordered rule registry: which rules run, in which order, under which config name.
+
+Order matters and is deliberate (like ftfy's fixers):
+
+1. markup first, so every later rule sees plain lines;
+2. page chrome, then press-release furniture, which may sit inside the chrome;
+3. comments before links (link stuffing is a spam signal) and before bylines (the thread
+   looks for the byline to spot the author's replies);
+4. structure (tables of contents, heading runs, empty references, disclaimers);
+5. layout last: captions and cut sentences are only recognisable once the rest is gone.
+
+Each rule is a pure function `(text, RuleOptions) -> list[Deletion]` over the current text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cleaner.stages.boilerplate import comments as cm
+from cleaner.stages.boilerplate import rules_chrome as ch
+from cleaner.stages.boilerplate import rules_layout as lay
+from cleaner.stages.boilerplate import rules_markup as mk
+from cleaner.stages.boilerplate import rules_meta as meta
+from cleaner.stages.boilerplate import rules_press as pr
+from cleaner.stages.boilerplate import rules_structure as st
+from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.edits import Deletion
+
+RuleFunc = Callable[[str, RuleOptions], list[Deletion]]
+
+#: Scopes: what a text must have for a rule to find anything (lets the stage skip it cheaply).
+ANY = 0
+LINES = 1  # at least one short line (`text.short_lines`)
+BLOCKS = 2  # more than one line
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named rule: its config key, its function, its doc line and its scope."""
+
+    name: str
+    func: RuleFunc
+    doc: str
+    scope: int = ANY
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("html_tags", mk.html_tags, "leftover HTML tags, comments, script/style"),
+    Rule("entities", mk.entities, "undecoded HTML entities"),
+    Rule("md_headings", mk.md_headings, "markdown heading markers (# Title -> Title)"),
+    Rule("md_emphasis", mk.md_emphasis, "markdown emphasis markers (*text* -> text)"),
+    Rule("hr", mk.hr, "horizontal rules (---, ***)", LINES),
+    Rule("residue", mk.residue, "lines with no word: lone bullets, quote marks, pipes", LINES),
+    Rule("link_cta", mk.link_cta, "links that only point elsewhere: (More information here)"),
+    Rule("nav", ch.nav, "navigation lines: Skip to content, Previous post:, Related Content", LINES),
+    Rule("reading_time", ch.reading_time, "reading-time badges: 4 min read", LINES),
+    Rule("share", ch.share, "share/like/tweet bars and counters", LINES),
+    Rule("counters", ch.counters, "comment and trackback counters: { 6 comments… }", LINES),
+    Rule("click_here", ch.click_here, "lines that are only a call to click", LINES),
+    Rule("login", ch.login, "login and account prompts", LINES),
+    Rule("cookies", ch.cookies, "cookie and consent banners"),
+    Rule("newsletter", ch.newsletter, "newsletter sign-up boxes"),
+    Rule("breadcrumb", ch.breadcrumb, "breadcrumb trails: Home > Health > Neuropathy", LINES),
+    Rule("copyright", ch.copyright_line, "copyright footers", LINES),
+    Rule("wire_dateline", pr.wire_dateline, "press-wire datelines (the sentence stays)"),
+    Rule("press_contact", pr.press_contact, "media-contact blocks of press releases", LINES),
+    Rule("wire_footer", pr.wire_footer, "press-wire footers and disclaimers"),
+    Rule("comments", cm.comments, "comment headers, and comments per the `comments` policy", LINES),
+    Rule("links", mk.links, "markdown links keep their text; images and empty links go"),
+    Rule("byline", meta.byline, "bylines and datelines, moved to the author/date fields", LINES),
+    Rule("toc", st.toc, "table-of-contents labels and entries", LINES),
+    Rule("heading_run", st.heading_run, "runs of headings with no body under them", BLOCKS),
+    Rule("empty_refs", st.empty_refs, "empty numbered reference lists", LINES),
+    Rule("disclaimer", st.disclaimer, "site-wide disclaimers and their heading", BLOCKS),
+    Rule("alt_text", lay.alt_text, "keyword lines left by image alt text", BLOCKS),
+    Rule("captions", lay.captions, "image captions restating the article, set apart by blank lines", BLOCKS),
+    Rule("rejoin", lay.rejoin, "captions inside a cut sentence; the two halves rejoin", BLOCKS),
+)
+
+#: Config name -> rule.
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

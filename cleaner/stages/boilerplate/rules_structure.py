@@ -1,0 +1,169 @@
+"""Structural leftovers: tables of contents, runs of headings without body, empty reference
+lists and site-wide disclaimers.
+
+A heading that introduces body text is content and stays; a heading with nothing under it
+(because the extractor kept a table of contents, or a "References" list whose entries were
+links) is a leftover and goes. A reference list with real entries is content and stays,
+URLs included: citations are what a reader checks a claim against, and a bare URL is text
+a reader sees (only markup around it is residue).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from cleaner.stages.boilerplate import patterns as pat
+from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.boilerplate.phrases import (
+    DISCLAIMER_HEADINGS,
+    REFERENCE_HEADINGS,
+    TOC_LABELS,
+)
+from cleaner.stages.boilerplate.text import (
+    Block,
+    Line,
+    approx_words,
+    block_deletion,
+    blocks,
+    core,
+    is_heading,
+    line_deletion,
+    lines,
+    nonblank_lines,
+    short_lines,
+)
+from cleaner.stages.edits import Deletion
+
+_BULLETS = " \t•·*-–—▪►▸◦0123456789.)"
+#: A run of headings must leave at least this many orphans before it is removed.
+MIN_ORPHAN_HEADINGS = 3
+_DISCLAIMER_HINTS = (
+    "purpose", "substitut", "replace", "advice", "amazon", "commission", "drug administration",
+    "informati", "ersetzt", "remplace", "sustituye", "sostituisce", "substitui", "vervangt",
+    "zastępuje", "informatyw", "informacyjn",
+)
+
+
+def _entry(line: Line) -> str:
+    """A table-of-contents entry without its bullet or number."""
+    return line.stripped.lstrip(_BULLETS)
+
+
+def toc(text: str, opts: RuleOptions) -> list[Deletion]:
+    """A table-of-contents label ("In This Article") and the entries listed under it."""
+    labels = [ln for ln in short_lines(text) if len(ln.stripped) <= 40 and core(ln.text) in TOC_LABELS]
+    if not labels:
+        return []
+    rows = [ln for ln in lines(text) if ln.text.strip()]
+    index = {ln.start: i for i, ln in enumerate(rows)}
+    out: list[Deletion] = []
+    for label in labels:
+        i = index[label.start] + 1
+        if i >= len(rows) or not is_heading(_entry(rows[i])):
+            continue
+        out.append(line_deletion(text, label, "toc"))
+        while i + 1 < len(rows) and is_heading(_entry(rows[i])) and is_heading(_entry(rows[i + 1])):
+            out.append(line_deletion(text, rows[i], "toc"))
+            i += 1
+    return out
+
+
+def _heading_block(block: Block) -> bool:
+    """A one-line block of 2-15 words that reads as a heading."""
+    first = block.lines[0].stripped
+    return len(block.lines) == 1 and first[0].isalpha() and len(first.split()) >= 2 and is_heading(first)
+
+
+def _title_case(line: str) -> bool:
+    """Most longer words capitalised, as in a table of contents ("The Role of Magnesium")."""
+    words = [w for w in line.split()[1:] if len(w) >= 4 and w[0].isalpha()]
+    return not words or sum(w[0].isupper() for w in words) * 10 >= len(words) * 6
+
+
+def _is_toc_run(found: tuple[Block, ...], orphans: tuple[Block, ...], text_length: int) -> bool:
+    """Orphan headings that look like a table of contents rather than a list or a Q&A.
+
+    Entries are title-cased, none is a "Q:"/"A:" line or recurs through the page like the
+    labels of a schedule, and the run sits in the first or last third of the page, where
+    tables of contents and "in this article" lists go.
+    """
+    entries = [b.text.strip() for b in orphans]
+    if any(e[:2] in ("Q:", "A:", "F:") for e in entries):
+        return False
+    counts = Counter(b.text.strip() for b in found)
+    if len(set(entries)) < len(entries) or any(counts[e] > 2 for e in entries):
+        return False
+    if sum(_title_case(e) for e in entries) * 4 < len(entries) * 3:
+        return False
+    return orphans[0].start < text_length / 3 or orphans[-1].end > text_length * 2 / 3
+
+
+def heading_run(text: str, opts: RuleOptions) -> list[Deletion]:
+    """Runs of headings with no body under them (a table of contents repeated at the end).
+
+    The last heading of a run that is followed by body introduces it and stays; the title
+    (first block) never counts; lists of short lines are told apart by `_is_toc_run`.
+    """
+    found = blocks(text)
+    if len(found) < MIN_ORPHAN_HEADINGS + 1:
+        return []
+    flags = [i > 0 and _heading_block(b) for i, b in enumerate(found)]
+    out: list[Deletion] = []
+    i = 0
+    while i < len(found):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(found) and flags[j]:
+            j += 1
+        orphans = found[i : j - 1] if j < len(found) else found[i:j]
+        if len(orphans) >= MIN_ORPHAN_HEADINGS and _is_toc_run(found, orphans, len(text)):
+            out.extend(block_deletion(text, b, "heading_run") for b in orphans)
+        i = j
+    return out
+
+
+def empty_refs(text: str, opts: RuleOptions) -> list[Deletion]:
+    """Numbered reference lists with no references in them ("References 1. 1 2. 2 …")."""
+    rows = [ln for ln in short_lines(text)]
+    if not rows:
+        return []
+    empty = [bool(pat.EMPTY_REFERENCE.fullmatch(ln.stripped)) for ln in rows]
+    out: list[Deletion] = []
+    i = 0
+    while i < len(rows):
+        if not empty[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(rows) and empty[j]:
+            j += 1
+        if j - i >= 2:
+            out.extend(line_deletion(text, ln, "empty_refs") for ln in rows[i:j])
+            ends_section = j == len(rows) or is_heading(rows[j].stripped)
+            if i > 0 and ends_section and core(rows[i - 1].text) in REFERENCE_HEADINGS:
+                out.append(line_deletion(text, rows[i - 1], "empty_refs"))
+        i = j
+    return out
+
+
+def disclaimer(text: str, opts: RuleOptions) -> list[Deletion]:
+    """Site-wide disclaimers ("This content is for informational purposes only …") and their heading.
+
+    Works on paragraphs as lines; a one-paragraph document is never a disclaimer to remove.
+    """
+    rows = nonblank_lines(text)
+    if len(rows) < 2:
+        return []
+    out: list[Deletion] = []
+    for i, line in enumerate(rows):
+        if line.end - line.start > 1000 or approx_words(line.text) > 100:
+            continue
+        low = line.text.lower()
+        if not any(h in low for h in _DISCLAIMER_HINTS) or not pat.DISCLAIMER.search(low):
+            continue
+        out.append(line_deletion(text, line, "disclaimer"))
+        if i > 0 and core(rows[i - 1].text) in DISCLAIMER_HEADINGS:
+            out.append(line_deletion(text, rows[i - 1], "disclaimer"))
+    return out

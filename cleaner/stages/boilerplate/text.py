@@ -1,0 +1,173 @@
+"""Read-only views of a text that the rules share: lines, blocks and line shapes.
+
+Rules are pure functions of the current text, and most of them look at the same lines and
+blank-line separated blocks. The views are cached by text (`lru_cache`; a `str` caches its
+own hash), so ten rules asking for the lines of one text split it once, and a text of one
+long line (a typical review or comment) costs the line rules almost nothing: they only ever
+look at `short_lines`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleaner.stages.edits import Deletion
+
+#: Lines longer than this are prose: no chrome, byline or header rule looks at them.
+SHORT_LINE = 200
+
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_DECOR = " \t\u00a0»«›‹→←|•·*-–—>:.…!()[]{}#"
+_MD_LINK_LINE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_TERMINAL = ".!,;:…"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line: `start` is its first character, `end` the offset of its newline."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        """The line without surrounding whitespace."""
+        return self.text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Consecutive non-blank lines; `gap_before`/`gap_after` count the blank lines around."""
+
+    start: int
+    end: int
+    lines: tuple[Line, ...]
+    gap_before: int
+    gap_after: int
+
+    @property
+    def text(self) -> str:
+        """The block's lines joined by newlines."""
+        return "\n".join(line.text for line in self.lines)
+
+
+@lru_cache(maxsize=16)
+def lines(text: str) -> tuple[Line, ...]:
+    """All lines of `text` with their offsets."""
+    out = []
+    start = 0
+    for piece in text.split("\n"):
+        out.append(Line(start, start + len(piece), piece))
+        start += len(piece) + 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def short_lines(text: str) -> tuple[Line, ...]:
+    """Non-blank lines of at most SHORT_LINE characters: the only candidates for chrome."""
+    if "\n" not in text and len(text) > SHORT_LINE:
+        return ()
+    return tuple(ln for ln in lines(text) if ln.text.strip() and len(ln.text) <= SHORT_LINE)
+
+
+@lru_cache(maxsize=16)
+def nonblank_lines(text: str) -> tuple[Line, ...]:
+    """Every line with some text on it: the paragraphs of a page that uses single newlines."""
+    if "\n" not in text:
+        return (Line(0, len(text), text),) if text.strip() else ()
+    return tuple(ln for ln in lines(text) if ln.text.strip())
+
+
+@lru_cache(maxsize=16)
+def blocks(text: str) -> tuple[Block, ...]:
+    """Blank-line separated blocks, each with the size of the gaps around it."""
+    if "\n" not in text:
+        return (Block(0, len(text), (Line(0, len(text), text),), 0, 0),) if text.strip() else ()
+    out: list[Block] = []
+    current: list[Line] = []
+    blank = 0
+    gap = 0
+    for line in lines(text):
+        if line.text.strip():
+            if not current:
+                gap, blank = blank, 0
+            current.append(line)
+            continue
+        if current:
+            out.append(Block(current[0].start, current[-1].end, tuple(current), gap, 0))
+            current = []
+        blank += 1
+    if current:
+        out.append(Block(current[0].start, current[-1].end, tuple(current), gap, 0))
+        blank = 0
+    return tuple(_with_gaps_after(out, blank))
+
+
+def _with_gaps_after(found: list[Block], trailing: int) -> list[Block]:
+    result = []
+    for i, block in enumerate(found):
+        after = found[i + 1].gap_before if i + 1 < len(found) else trailing
+        result.append(Block(block.start, block.end, block.lines, block.gap_before, after))
+    return result
+
+
+def line_deletion(text: str, line: Line, rule: str) -> Deletion:
+    """Delete a whole line with its newline, so no blank line is left in its place."""
+    return (line.start, min(line.end + 1, len(text)), rule)
+
+
+def block_deletion(text: str, block: Block, rule: str) -> Deletion:
+    """Delete a whole block with its trailing newline."""
+    return (block.start, min(block.end + 1, len(text)), rule)
+
+
+def core(line: str) -> str:
+    """A line reduced to its words: decoration and a wrapping markdown link stripped, lowercased.
+
+    "» Read more …", "[Read more](https://x)" and "Read more:" all become "read more".
+    """
+    text = line.strip()
+    if text.startswith("[") or text.startswith("!["):
+        text = _MD_LINK_LINE.sub(r"\1", text)
+    return " ".join(text.strip(_DECOR).lower().split())
+
+
+def approx_words(text: str) -> int:
+    """Word count estimated from separators: cheap enough for size limits on every block."""
+    return text.count(" ") + text.count("\n") + 1
+
+
+def is_heading(text: str, max_words: int = 15) -> bool:
+    """Looks like a heading: one short line that starts with a capital or digit, no full stop."""
+    text = text.strip()
+    if not text or "\n" in text or len(text) > 120 or text[-1] in _TERMINAL:
+        return False
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    return 1 <= len(text.split()) <= max_words
+
+
+def is_prose(text: str) -> bool:
+    """Running text rather than a label: many words, or several with a sentence break inside."""
+    count = len(text.split())
+    return count >= 15 or (count >= 8 and any(p in text for p in ".,;:"))
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """The block stops on a word after ten words or more, as when an image cut a sentence."""
+    text = text.rstrip()
+    return bool(text) and text[-1].isalpha() and (is_prose(text) or len(text.split()) >= 10)
+
+
+def starts_lowercase(text: str) -> bool:
+    """Begins with an all-lowercase word: the continuation of a sentence, not a new one."""
+    found = _LETTER_WORD.match(text.lstrip())
+    return bool(found) and found.group(0).islower()
+
+
+def letter_words(text: str) -> list[str]:
+    """Words made of letters (digits and underscores excluded)."""
+    return _LETTER_WORD.findall(text)

@@ -1,0 +1,109 @@
+"""The boilerplate stage as a configurable unit: options, fields, policies, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.document import Document
+from cleaner.errors import ConfigError
+from cleaner.options import defaults, validate
+from cleaner.stages import stage_class
+from cleaner.stages.base import Transform
+from cleaner.stages.boilerplate import Boilerplate
+from cleaner.stages.boilerplate.dates import parse_date
+from cleaner.stages.boilerplate.registry import RULES
+
+PAGE = "Skip to content\n\nThe Title\n\nMarch 1, 2019 by Kelly\n\nThe article body is here."
+
+
+def _run(text: str, options: dict | None = None, **meta: str) -> tuple[str, dict, list]:
+    stage = Boilerplate(validate(options or {}, Boilerplate.options, "boilerplate"))
+    edit = stage.transform(Document(id="d", text=text, source="d", **meta))
+    return edit.text, edit.fields, edit.spans
+
+
+def test_registered_under_its_config_name() -> None:
+    assert stage_class("boilerplate") is Boilerplate
+    assert issubclass(Boilerplate, Transform)
+
+
+def test_defaults_enable_every_rule_and_drop_spam() -> None:
+    settings = defaults(Boilerplate.options)
+    assert dict(settings["rules"]) == {rule.name: True for rule in RULES}
+    assert settings["comments"] == "drop_spam"
+
+
+def test_rule_names_are_unique() -> None:
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+
+
+def test_a_rule_can_be_switched_off() -> None:
+    text, _, spans = _run(PAGE, {"rules": {"nav": False}})
+    assert text.startswith("Skip to content")
+    assert "nav" not in {s.rule for s in spans}
+
+
+def test_byline_off_keeps_the_line_and_sets_no_fields() -> None:
+    text, fields, _ = _run(PAGE, {"rules": {"byline": False}})
+    assert "March 1, 2019 by Kelly" in text
+    assert fields == {}
+
+
+def test_unknown_rule_is_a_config_error_with_a_hint() -> None:
+    hint = r"boilerplate\.rules\.navv: unknown option \(did you mean 'nav'\?\)"
+    with pytest.raises(ConfigError, match=hint):
+        validate({"rules": {"navv": False}}, Boilerplate.options, "boilerplate")
+
+
+def test_bad_comment_policy_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"boilerplate\.comments"):
+        validate({"comments": "drop"}, Boilerplate.options, "boilerplate")
+
+
+def test_fields_do_not_override_known_metadata() -> None:
+    _, fields, _ = _run(PAGE, author="Known Author")
+    assert fields == {"date": "2019-03-01"}
+
+
+def test_a_page_of_chrome_ends_empty_and_is_not_dropped_here() -> None:
+    text, _, spans = _run("Skip to content\n\nRead more\n\nLeave a Comment")
+    assert text == ""
+    assert {s.rule for s in spans} == {"nav"}
+
+
+def test_text_without_boilerplate_is_returned_unchanged() -> None:
+    body = "A plain review.  It has double spaces and a trailing space \nand no chrome at all."
+    text, fields, spans = _run(body)
+    assert (text, fields, spans) == (body, {}, [])
+
+
+def test_spans_are_sorted_and_carry_the_stage_name() -> None:
+    _, _, spans = _run(PAGE)
+    assert [s.offset for s in spans] == sorted(s.offset for s in spans)
+    assert {s.stage for s in spans} == {"boilerplate"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("March 1, 2019", "2019-03-01"),
+        ("Mar. 1st, 2019", "2019-03-01"),
+        ("5 September 2011", "2011-09-05"),
+        ("1. März 2019", "2019-03-01"),
+        ("1er mars 2019", "2019-03-01"),
+        ("1 de marzo de 2019", "2019-03-01"),
+        ("17 października 2022", "2022-10-17"),
+        ("3 maart 2020", "2020-03-03"),
+        ("Monday, Oct. 17, 2022", "2022-10-17"),
+        ("2019-03-01", "2019-03-01"),
+        ("03.01.2019", "2019-01-03"),
+        ("13/04/2019", "2019-04-13"),
+        ("04/13/2019", "2019-04-13"),
+        ("03/04/2019", None),
+        ("February 30, 2019", None),
+        ("no date here", None),
+    ],
+)
+def test_parse_date(raw: str, iso: str | None) -> None:
+    assert parse_date(raw) == iso

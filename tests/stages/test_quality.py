@@ -1,0 +1,182 @@
+"""The quality filter: each reason on a constructed case, no false drop on real pages, and
+the language identifier it uses."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from cleaner.document import Document, Drop
+from cleaner.errors import ConfigError
+from cleaner.options import defaults, validate
+from cleaner.stages import stage_class
+from cleaner.stages.base import Filter
+from cleaner.stages.boilerplate import Boilerplate
+from cleaner.stages.langid import detect
+from cleaner.stages.quality import QualityFilter
+
+PROSE = (
+    "Magnesium is a mineral that the body needs for nerves, muscles and bones. Most people "
+    "get enough of it from green vegetables, nuts, seeds and whole grains, and the kidneys "
+    "keep the level in the blood steady by excreting what is not needed. A deficiency is rare "
+    "in healthy people but more common with diabetes, alcohol use and some medicines, and it "
+    "can show up as cramps, tingling or fatigue that doctors often attribute to other causes."
+)
+
+
+def _check(text: str, **options: object) -> Drop | None:
+    stage = QualityFilter(validate(options, QualityFilter.options, "quality"))
+    return stage.check(Document(id="d", text=text, source="d"))
+
+
+def test_registered_under_its_config_name() -> None:
+    assert stage_class("quality") is QualityFilter
+    assert issubclass(QualityFilter, Filter)
+
+
+def test_real_prose_passes() -> None:
+    assert _check(PROSE) is None
+
+
+def test_too_few_words() -> None:
+    drop = _check("Twelve words are not enough to make a document worth keeping here.")
+    assert (drop.stage, drop.reason, drop.detail) == ("quality", "too_few_words", "12 words < min_words 50")
+
+
+def test_min_words_zero_keeps_short_documents() -> None:
+    assert _check("Short but fine.", min_words=0) is None
+
+
+def test_too_many_symbols() -> None:
+    code = PROSE + "\n" + "{ [ ( <> ) ] } ;; == != || && :: -> => ## @@ $$ %% ^^ ~~ " * 12
+    drop = _check(code)
+    assert drop.reason == "too_many_symbols"
+    assert "> max_symbol_ratio 0.3" in drop.detail
+
+
+def test_too_many_digits() -> None:
+    table = PROSE + "\n" + " ".join(f"{n:06d}" for n in range(120))
+    assert _check(table).reason == "too_many_digits"
+
+
+def test_repeated_lines() -> None:
+    menu = "\n".join(["Home", "Products", "Contact us today for a free quote on any product"] * 10)
+    drop = _check(PROSE + "\n" + menu)
+    assert drop.reason == "repeated_lines"
+    assert "max_repeated_lines 0.5" in drop.detail
+
+
+def test_a_few_repeated_lines_are_fine() -> None:
+    text = "\n".join([PROSE, "Chorus line", PROSE.replace("Magnesium", "Zinc"), "Chorus line"])
+    assert _check(text) is None
+
+
+def test_lorem_ipsum() -> None:
+    drop = _check(PROSE + " Lorem ipsum dolor sit amet, consectetur adipiscing elit.")
+    assert (drop.reason, drop.detail) == ("lorem_ipsum", "contains lorem ipsum filler text")
+    assert _check(PROSE + " Lorem ipsum dolor sit amet.", lorem_ipsum=False) is None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Coming soon!\nOur new website is on its way.",
+        "This domain is for sale.\nContact the owner.",
+        "404 Not Found\nThe requested URL was not found on this server.",
+        "Seite nicht gefunden\nDie angeforderte Seite existiert nicht.",
+        "Under construction",
+    ],
+)
+def test_placeholder_pages(page: str) -> None:
+    drop = _check(page, min_words=0)
+    assert drop.reason == "placeholder"
+
+
+def test_coming_soon_in_a_sentence_is_not_a_placeholder() -> None:
+    review = "I recently saw episodes one to four and I've heard the last two are coming soon, " * 3
+    assert _check(review, min_words=0) is None
+
+
+def test_language_filter_is_off_by_default() -> None:
+    german = "Der Hund und die Katze sind nicht im Haus, aber sie sind auch nicht im Garten. " * 8
+    assert _check(german) is None
+
+
+def test_language_filter_drops_other_languages_and_keeps_undetermined() -> None:
+    german = "Der Hund und die Katze sind nicht im Haus, aber sie sind auch nicht im Garten. " * 8
+    drop = _check(german, languages=["en"])
+    assert drop.reason == "language"
+    assert drop.detail.startswith("language 'de' (score")
+    assert _check(PROSE, languages=["en"]) is None
+    numbers = " ".join(str(n) for n in range(60))
+    assert _check(numbers, languages=["en"], max_digit_ratio=1.0) is None
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ConfigError, match=r"quality\.max_symbol_ratio"):
+        validate({"max_symbol_ratio": 2}, QualityFilter.options, "quality")
+    with pytest.raises(ConfigError, match=r"quality\.languages"):
+        validate({"languages": "en"}, QualityFilter.options, "quality")
+
+
+def test_sample_pages_pass_before_and_after_boilerplate(raw_dir: Path) -> None:
+    quality = QualityFilter(defaults(QualityFilter.options))
+    boilerplate = Boilerplate(defaults(Boilerplate.options))
+    for path in sorted(raw_dir.glob("*.txt")):
+        doc = Document(id=path.name, text=path.read_text(encoding="utf-8"), source=path.name)
+        assert quality.check(doc) is None, path.name
+        doc.text = boilerplate.transform(doc).text
+        assert quality.check(doc) is None, path.name
+
+
+SENTENCES = {
+    "en": "The report was published on Monday and it shows that the number of cases has fallen.",
+    "de": "Der Bericht wurde am Montag veröffentlicht und zeigt, dass die Zahl der Fälle gesunken ist.",
+    "fr": "Le rapport a été publié lundi et il montre que le nombre de cas est en baisse dans la région.",
+    "es": "El informe fue publicado el lunes y muestra que el número de casos ha bajado en la región.",
+    "it": "Il rapporto è stato pubblicato lunedì e mostra che il numero dei casi è sceso nella regione.",
+    "pt": "O relatório foi publicado na segunda e mostra que o número de casos caiu na região.",
+    "nl": "Het rapport werd maandag gepubliceerd en het laat zien dat het aantal gevallen is gedaald.",
+    "pl": "Raport został opublikowany w poniedziałek i pokazuje, że liczba przypadków się "
+    "zmniejszyła, ale nie w tym regionie.",
+    "sv": "Rapporten publicerades på måndagen och den visar att antalet fall har minskat i "
+    "regionen och att det är bra.",
+    "ru": "Доклад был опубликован в понедельник, и он показывает, что число случаев снизилось, "
+    "но не так сильно.",
+    "el": "Η έκθεση δημοσιεύθηκε τη Δευτέρα και δείχνει ότι ο αριθμός των κρουσμάτων μειώθηκε.",
+    "zh": "该报告于星期一发布，显示病例数量有所下降。",
+    "ja": "報告書は月曜日に発表され、症例数が減少したことを示している。",
+    "ko": "보고서는 월요일에 발표되었으며 사례 수가 감소했음을 보여준다.",
+    "ar": "نشر التقرير يوم الاثنين ويظهر أن عدد الحالات قد انخفض.",
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), SENTENCES.items())
+def test_language_identifier(lang: str, text: str) -> None:
+    assert detect(text).lang == lang
+
+
+def test_language_identifier_is_undetermined_on_too_little_text() -> None:
+    assert detect("Magnesium 300 mg").lang == "und"
+
+
+def test_language_identifier_accuracy_on_trafilatura_eval(shared_data: Path) -> None:
+    """Against each page's declared <html lang>, on its human-picked body snippets."""
+    root = shared_data / "trafilatura-eval"
+    right = total = 0
+    for case in json.loads((root / "evaldata.json").read_text(encoding="utf-8")).values():
+        page = root / "html" / f"{case['file']}.gz"
+        text = " ".join(case["with"])
+        if not page.exists() or len(text.split()) < 20:
+            continue
+        with gzip.open(page) as handle:
+            declared = re.search(rb"<html[^>]*\blang=[\"']?([a-zA-Z]{2})", handle.read(3000), re.I)
+        if declared:
+            total += 1
+            right += detect(text).lang == declared.group(1).decode().lower()
+    assert total > 200
+    assert right / total >= 0.9
