@@ -1,15 +1,14 @@
 """Streaming Parquet writers with explicit schemas.
 
-Rows are buffered column-wise and flushed one row group at a time, so memory stays bounded
-by the row-group size however large the output grows. The data writer rolls over to a new
-`part-NNNNN.parquet` file every `rows_per_file` rows.
+Writers take Arrow record batches (built in the workers) and cut row groups at exactly
+`row_group_rows` rows, so a file's bytes do not depend on how its rows were batched on the
+way here, and memory stays bounded by one row group however large the output grows. The
+data writer rolls over to a new `part-NNNNN.parquet` every `rows_per_file` rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -18,46 +17,44 @@ import pyarrow.parquet as pq
 class TableWriter:
     """One Parquet file written row group by row group."""
 
-    def __init__(self, path: Path, schema: pa.Schema, row_group_rows: int, compression: str = "zstd", level: int | None = 3) -> None:
+    def __init__(self, path: Path, schema: pa.Schema, row_group_rows: int, compression: str | None = "zstd", level: int | None = 3) -> None:
         self.path = path
         self.schema = schema
         self.row_group_rows = row_group_rows
         self.rows = 0
-        self._columns: dict[str, list[Any]] = {name: [] for name in schema.names}
-        self._buffered = 0
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_rows = 0
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = pq.ParquetWriter(path, schema, compression=compression, compression_level=level)
+        self._writer = pq.ParquetWriter(path, schema, compression=compression or "none", compression_level=level)
 
-    def write(self, row: Mapping[str, Any]) -> None:
-        """Append one row (missing nullable columns are null)."""
-        for name, column in self._columns.items():
-            column.append(row.get(name))
-        self._buffered += 1
-        self.rows += 1
-        if self._buffered >= self.row_group_rows:
-            self.flush()
-
-    def write_many(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        for row in rows:
-            self.write(row)
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        """Append a record batch of this writer's schema."""
+        if not batch.num_rows:
+            return
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        self.rows += batch.num_rows
+        if self._pending_rows >= self.row_group_rows:
+            self._write_pending(final=False)
 
     def write_table(self, table: pa.Table) -> None:
-        """Append an Arrow table of this schema (already columnar: no per-row work)."""
-        self.flush()
-        self._writer.write_table(table.cast(self.schema), row_group_size=self.row_group_rows)
-        self.rows += table.num_rows
-
-    def flush(self) -> None:
-        if not self._buffered:
-            return
-        table = pa.Table.from_pydict(self._columns, schema=self.schema)
-        self._writer.write_table(table, row_group_size=self.row_group_rows)
-        self._columns = {name: [] for name in self.schema.names}
-        self._buffered = 0
+        for batch in table.cast(self.schema).to_batches():
+            self.write_batch(batch)
 
     def close(self) -> None:
-        self.flush()
+        self._write_pending(final=True)
         self._writer.close()
+
+    def _write_pending(self, final: bool) -> None:
+        if not self._pending_rows:
+            return
+        table = pa.Table.from_batches(self._pending, schema=self.schema)
+        whole = table.num_rows if final else table.num_rows - table.num_rows % self.row_group_rows
+        if whole:
+            self._writer.write_table(table.slice(0, whole), row_group_size=self.row_group_rows)
+        rest = table.slice(whole)
+        self._pending = rest.to_batches() if rest.num_rows else []
+        self._pending_rows = rest.num_rows
 
 
 class PartitionedWriter:
@@ -66,7 +63,7 @@ class PartitionedWriter:
     At least one (possibly empty) part is always written, so loaders find the schema.
     """
 
-    def __init__(self, folder: Path, schema: pa.Schema, rows_per_file: int, row_group_rows: int, compression: str = "zstd", level: int | None = 3) -> None:
+    def __init__(self, folder: Path, schema: pa.Schema, rows_per_file: int, row_group_rows: int, compression: str | None = "zstd", level: int | None = 3) -> None:
         self.folder = folder
         self.schema = schema
         self.rows_per_file = rows_per_file
@@ -75,12 +72,17 @@ class PartitionedWriter:
         self.rows = 0
         self._current = self._open_part()
 
-    def write(self, row: Mapping[str, Any]) -> None:
-        if self._current.rows >= self.rows_per_file:
-            self._current.close()
-            self._current = self._open_part()
-        self._current.write(row)
-        self.rows += 1
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        """Append rows, starting a new part whenever the current one is full."""
+        while batch.num_rows:
+            if self._current.rows >= self.rows_per_file:
+                self._current.close()
+                self._current = self._open_part()
+            room = self.rows_per_file - self._current.rows
+            piece = batch.slice(0, room)
+            self._current.write_batch(piece)
+            self.rows += piece.num_rows
+            batch = batch.slice(piece.num_rows)
 
     def close(self) -> None:
         self._current.close()

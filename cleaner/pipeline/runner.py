@@ -18,13 +18,11 @@ from typing import Any, Protocol
 
 from cleaner import __version__
 from cleaner.config import Config
-from cleaner.document import Document
 from cleaner.errors import TooManyErrors
 from cleaner.executors import make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
-from cleaner.pipeline.intermediate import IntermediateWriter, read_intermediate
-from cleaner.pipeline.outcomes import Errored, Removed
+from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
 from cleaner.pipeline.stats import StageStats, merge_all
@@ -136,25 +134,24 @@ class _Run:
             stage = self.runner.stages[segment.sketch_global]
             assert isinstance(stage, GlobalStage)
             collector = stage.collector(self.staged.work)
-        parked = None if final else IntermediateWriter(self.staged.work / f"pass-{index + 1}.arrow")
-        clusters = _clusters_by_doc(decisions)
-        batches = batched(items, self.config.executor.batch_docs, int(self.config.executor.batch_mb * 2**20))
-        tasks = (self._task(index, batch, decisions, clusters) for batch in batches)
-        for result in executor.map(run_batch, tasks):
+        parked = None if final else IntermediateWriter(self.staged.work / f"pass-{index + 1}.bin")
+        for result in executor.map(run_batch, self._tasks(index, items, decisions)):
             merge_all(self.stats, result.stats)
-            kept = [o for o in result.outcomes if isinstance(o, Document)]
-            for outcome in result.outcomes:
-                self._record(outcome, final)
+            self.removed.update(result.removed)
+            self.stats["read"].counts.update(result.read)
+            for name, batch in result.tables.items():
+                self.sinks.write(name, batch)
             if parked is not None:
-                parked.write(kept)
+                parked.write(result.parcel)
             if collector is not None:
-                collector.add([DocKey(d.id, len(d.text)) for d in kept], result.sketch)
+                keys = [DocKey(i, n) for i, n in zip(result.kept_ids, result.kept_lengths)]
+                collector.add(keys, result.sketch)
             if index:
-                self.progress.advance(len(result.outcomes))
+                self.progress.advance(result.size)
         next_items: Iterator[Any] = iter(())
         if parked is not None:
             self._parked = parked.close()
-            next_items = read_intermediate(parked.path)
+            next_items = read_parcels(parked.path)
         if collector is not None:
             self.progress.phase(f"{segment.sketch_global}: deciding", None)
             started = time.perf_counter()
@@ -162,36 +159,30 @@ class _Run:
             self.decide[segment.sketch_global] = {**decisions.stats, "seconds": round(time.perf_counter() - started, 3)}
         return next_items, decisions
 
-    def _task(self, index: int, batch: list[Any], decisions: Decisions | None, clusters: dict[str, list[dict]]) -> BatchTask:
-        """Attach the previous global stage's decisions (and fill cluster texts) for a batch."""
+    def _tasks(self, index: int, items, decisions: Decisions | None) -> Iterator[BatchTask]:
+        """Batches of the first pass's reader items, or the parked parcels of a later pass
+        with the previous global stage's decisions for their documents attached."""
         if decisions is None:
-            return BatchTask(index, batch)
-        chosen: dict[str, Any] = {}
-        for doc in batch:
-            if doc.id in decisions.per_doc:
-                chosen[doc.id] = decisions.per_doc[doc.id]
-            if doc.id in decisions.duplicate_counts:
-                doc.duplicate_count = decisions.duplicate_counts[doc.id]
-            rows = clusters.get(doc.id)
-            if rows:
-                self.sinks.write_cluster_rows([_with_text(row, doc.text) for row in rows])
-        return BatchTask(index, batch, chosen)
-
-    def _record(self, outcome: Any, final: bool) -> None:
-        if isinstance(outcome, Removed):
-            self.removed[(outcome.stage, outcome.reason)] += 1
-            if outcome.stage == "read":
-                self.stats["read"].counts[outcome.reason] += 1
-        elif isinstance(outcome, Errored) and outcome.stage == "read":
-            self.stats["read"].counts["error"] += 1
-        self.sinks.write_outcome(outcome, final)
+            executor_settings = self.config.executor
+            for batch in batched(items, executor_settings.batch_docs, int(executor_settings.batch_mb * 2**20)):
+                yield BatchTask(index, items=batch)
+            return
+        clusters = _clusters_by_doc(decisions)
+        for parcel in items:
+            yield BatchTask(
+                index,
+                parcel=parcel,
+                decisions={i: decisions.per_doc[i] for i in parcel.ids if i in decisions.per_doc},
+                duplicate_counts={i: decisions.duplicate_counts[i] for i in parcel.ids if i in decisions.duplicate_counts},
+                cluster_rows={i: clusters[i] for i in parcel.ids if i in clusters},
+            )
 
     def _summary(self, counts: ReadCounts, files) -> RunSummary:
         read = self.stats["read"]
         read.docs_in = counts.records
         read.docs_out = counts.records - sum(read.counts.values())
         read.counts.update(counts.notes)
-        kept, removed, errors = self.sinks.data.rows, self.sinks.removed.rows, self.sinks.errors.rows
+        kept, removed, errors = (self.sinks.rows(name) for name in ("data", "removed", "errors"))
         if kept + removed + errors != counts.records:
             raise RuntimeError(
                 f"bookkeeping bug: {counts.records} records read but {kept} kept + {removed} removed + {errors} errored"
@@ -219,8 +210,3 @@ def _clusters_by_doc(decisions: Decisions | None) -> dict[str, list[dict]]:
         index.setdefault(row["doc_id"], []).append(row)
     return index
 
-
-def _with_text(row: dict, text: str) -> dict:
-    start, end = row.get("start"), row.get("end")
-    piece = text[start:end] if start is not None and end is not None else text
-    return {**row, "text": piece}

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+import pyarrow as pa
 
 from cleaner.config import Config
 from cleaner.document import Document, Drop
@@ -25,6 +28,8 @@ from cleaner.pipeline.outcomes import (
     removed_from_drop,
     removed_from_skip,
 )
+from cleaner.pipeline import rows
+from cleaner.pipeline.intermediate import Parcel, pack
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
 from cleaner.stages import stage_class
@@ -37,14 +42,29 @@ _FIELDS = ("url", "title", "date", "author")
 
 @dataclass(slots=True)
 class BatchTask:
+    """One batch for one pass: reader items (first pass) or a parcel of parked documents,
+    with the previous global stage's decisions for these documents."""
+
     segment: int
-    items: list[Any]
+    items: list[Any] | None = None
+    parcel: Parcel | None = None
     decisions: dict[str, Any] = field(default_factory=dict)
+    duplicate_counts: dict[str, int] = field(default_factory=dict)
+    cluster_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class BatchResult:
-    outcomes: list[Outcome]
+    """What a batch produced: output batches ready to append, survivors for the next pass,
+    what the collector of the next global stage needs, and counts."""
+
+    tables: dict[str, pa.RecordBatch]
+    parcel: Parcel | None
+    kept_ids: list[str]
+    kept_lengths: list[int]
+    removed: Counter[tuple[str, str]]
+    read: Counter[str]
+    size: int
     sketch: Any
     stats: dict[str, StageStats]
 
@@ -57,21 +77,61 @@ class StageRunner:
             spec.name: stage_class(spec.name)(spec.settings) for spec in config.stages
         }
         self.segments: list[Segment] = plan_segments(list(self.stages), global_flags(self.stages))
-        self.has_html = "html" in self.stages
 
     def run_batch(self, task: BatchTask) -> BatchResult:
         segment = self.segments[task.segment]
+        final = task.segment == len(self.segments) - 1
+        items = task.items if task.items is not None else task.parcel.documents()
+        clusters = self._cluster_rows(items, task)
         stats: dict[str, StageStats] = {}
-        outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in task.items]
-        sketch = None
+        outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
+        kept = [o for o in outcomes if isinstance(o, Document)]
+        result = BatchResult(self._tables(outcomes, kept, clusters, final), None if final else pack(kept),
+                             [d.id for d in kept], [len(d.text) for d in kept], Counter(), Counter(), len(items), None, stats)
+        self._count(outcomes, result)
         if segment.sketch_global is not None:
-            survivors = [o for o in outcomes if isinstance(o, Document)]
             started = time.perf_counter()
             stage = self.stages[segment.sketch_global]
             assert isinstance(stage, GlobalStage)
-            sketch = stage.sketch(survivors)
+            result.sketch = stage.sketch(kept)
             stats.setdefault(segment.sketch_global, StageStats()).seconds += time.perf_counter() - started
-        return BatchResult(outcomes, sketch, stats)
+        return result
+
+    @staticmethod
+    def _cluster_rows(items: list[Any], task: BatchTask) -> list[dict[str, Any]]:
+        """Cluster rows of this batch's documents, with the text the deciding stage saw."""
+        rows: list[dict[str, Any]] = []
+        if not (task.duplicate_counts or task.cluster_rows):
+            return rows
+        for doc in items:
+            if doc.id in task.duplicate_counts:
+                doc.duplicate_count = task.duplicate_counts[doc.id]
+            for row in task.cluster_rows.get(doc.id, ()):
+                start, end = row.get("start"), row.get("end")
+                rows.append({**row, "text": doc.text[start:end] if start is not None else doc.text})
+        return rows
+
+    @staticmethod
+    def _tables(outcomes: list[Outcome], kept: list[Document], clusters: list[dict], final: bool) -> dict[str, pa.RecordBatch]:
+        tables = {
+            "removed": rows.removed_batch(o for o in outcomes if isinstance(o, Removed)),
+            "errors": rows.errors_batch(o for o in outcomes if isinstance(o, Errored)),
+            "clusters": rows.clusters_batch(clusters),
+        }
+        if final:
+            tables["data"] = rows.data_batch(kept)
+            tables["spans"] = rows.spans_batch(kept)
+        return tables
+
+    @staticmethod
+    def _count(outcomes: list[Outcome], result: BatchResult) -> None:
+        for outcome in outcomes:
+            if isinstance(outcome, Removed):
+                result.removed[(outcome.stage, outcome.reason)] += 1
+                if outcome.stage == "read":
+                    result.read[outcome.reason] += 1
+            elif isinstance(outcome, Errored) and outcome.stage == "read":
+                result.read["error"] += 1
 
     def _process(self, item: Any, segment: Segment, decisions: dict[str, Any], stats: dict[str, StageStats]) -> Outcome:
         if isinstance(item, ReadFailure):

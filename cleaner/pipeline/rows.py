@@ -1,0 +1,65 @@
+"""Outcomes to Arrow record batches of the output schemas.
+
+Built in the workers, so the main process only appends ready columnar batches to the files:
+turning millions of documents and spans into rows one dict at a time in one process would
+cap the whole run's throughput.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from cleaner.document import Document
+from cleaner.io import schemas
+from cleaner.io.readers.records import metadata_json
+from cleaner.pipeline.outcomes import Errored, Removed
+
+
+def data_batch(docs: list[Document]) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pydict(
+        {
+            "id": [d.id for d in docs],
+            "text": [d.text for d in docs],
+            "source": [d.source for d in docs],
+            "record": [d.record for d in docs],
+            "url": [d.url for d in docs],
+            "title": [d.title for d in docs],
+            "date": [d.date for d in docs],
+            "author": [d.author for d in docs],
+            "duplicate_count": [d.duplicate_count for d in docs],
+            "metadata": [metadata_json(d.metadata) for d in docs],
+        },
+        schema=schemas.DATA,
+    )
+
+
+def spans_batch(docs: list[Document]) -> pa.RecordBatch:
+    columns: dict[str, list[Any]] = {name: [] for name in schemas.SPANS.names}
+    for doc in docs:
+        for span in doc.spans:
+            columns["doc_id"].append(doc.id)
+            columns["stage"].append(span.stage)
+            columns["rule"].append(span.rule)
+            columns["offset"].append(span.offset)
+            columns["text"].append(span.text)
+            columns["cluster_id"].append(span.cluster_id)
+    return pa.RecordBatch.from_pydict(columns, schema=schemas.SPANS)
+
+
+def removed_batch(rows: Iterable[Removed]) -> pa.RecordBatch:
+    return _batch([r.row() for r in rows], schemas.REMOVED)
+
+
+def errors_batch(rows: Iterable[Errored]) -> pa.RecordBatch:
+    return _batch([r.row() for r in rows], schemas.ERRORS)
+
+
+def clusters_batch(rows: list[dict[str, Any]]) -> pa.RecordBatch:
+    return _batch(rows, schemas.CLUSTERS)
+
+
+def _batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pydict({name: [r.get(name) for r in rows] for name in schema.names}, schema=schema)
