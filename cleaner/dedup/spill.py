@@ -1,0 +1,150 @@
+"""On-disk stores that keep a collector's memory flat however large the corpus.
+
+`SpillFile` holds variable-length uint32 items (shingle sets, word sequences) appended in
+batches and read back one item at a time with pread by the verification kernels; only the
+per-item offsets stay in memory. `PartitionedKeys` spreads uint64 keys over a few files by
+their top bits so that each partition can be sorted on its own (an external sort without
+the merge: equal keys always land in the same partition).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """Distinct values of a sorted array (np.unique hashes 64-bit keys, several times slower)."""
+    if len(keys) < 2:
+        return keys
+    keep = np.empty(len(keys), dtype=bool)
+    keep[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    return keys[keep]
+
+
+class Growable:
+    """An append-only numpy vector that grows by doubling (amortised O(1) appends)."""
+
+    def __init__(self, dtype: type) -> None:
+        self._data = np.zeros(1024, dtype=dtype)
+        self._len = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        need = self._len + len(values)
+        if need > len(self._data):
+            grown = np.zeros(max(need, 2 * len(self._data)), dtype=self._data.dtype)
+            grown[: self._len] = self._data[: self._len]
+            self._data = grown
+        self._data[self._len : need] = values
+        self._len = need
+
+    def view(self) -> np.ndarray:
+        return self._data[: self._len]
+
+    def __len__(self) -> int:
+        return self._len
+
+
+class SpillFile:
+    """Append-only file of uint32 items, addressed by item index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "w+b")
+        self._offsets = Growable(np.int64)
+        self._lengths = Growable(np.int64)
+        self._size = 0  # in uint32 elements
+
+    def append_csr(self, values: np.ndarray, offsets: np.ndarray) -> None:
+        """Append the items `values[offsets[i]:offsets[i+1]]` in order."""
+        values = np.ascontiguousarray(values, dtype=np.uint32)
+        offsets = np.asarray(offsets, dtype=np.int64)
+        self._file.write(values[offsets[0] : offsets[-1]].tobytes())
+        self._offsets.extend(offsets[:-1] - offsets[0] + self._size)
+        self._lengths.extend(np.diff(offsets))
+        self._size += int(offsets[-1] - offsets[0])
+
+    def flush(self) -> None:
+        """Make appended data visible to pread."""
+        self._file.flush()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    @property
+    def offsets(self) -> np.ndarray:
+        return self._offsets.view()
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return self._lengths.view()
+
+    def read(self, item: int) -> np.ndarray:
+        """One item (for tests and small look-ups)."""
+        self.flush()
+        n, off = int(self.lengths[item]), int(self.offsets[item])
+        return np.frombuffer(os.pread(self.fileno(), n * 4, off * 4), dtype=np.uint32)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def close(self) -> None:
+        """Close and delete the file."""
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
+class PartitionedKeys:
+    """uint64 keys spread over `2**bits` files, read back sorted, one partition at a time.
+
+    By default a key goes to the partition of its top bits (for hash keys: even spread,
+    equal keys together); `add` may name the partitions instead (for pairs bucketed by
+    their first item, so that reading partitions in order yields globally sorted pairs).
+    """
+
+    def __init__(self, folder: Path, bits: int = 4) -> None:
+        if not 1 <= bits <= 8:
+            raise ValueError(f"bits must be in 1..8, got {bits}")
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.bits = bits
+        self._files = [open(self.folder / f"part-{p:03d}.u64", "w+b") for p in range(1 << bits)]
+        self.count = 0
+
+    def add(self, keys: np.ndarray, part: np.ndarray | None = None) -> None:
+        """Append keys (any order), to the given partitions or by their top bits."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        if part is None:
+            part = keys >> np.uint64(64 - self.bits)
+        part = np.asarray(part).astype(np.uint8)  # bits <= 8; a stable sort of uint8 is a radix sort
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange((1 << self.bits) + 1))
+        for p, f in enumerate(self._files):
+            chunk = keys[order[bounds[p] : bounds[p + 1]]]
+            if len(chunk):
+                f.write(chunk.tobytes())
+        self.count += len(keys)
+
+    def partitions(self, unique: bool = False) -> Iterator[np.ndarray]:
+        """Each partition's keys, sorted (and deduplicated if asked); one at a time in memory."""
+        for f in self._files:
+            f.flush()
+            f.seek(0)
+            keys = np.fromfile(f, dtype=np.uint64)
+            keys.sort()
+            yield sorted_unique(keys) if unique else keys
+
+    def close(self) -> None:
+        """Close and delete the files."""
+        for p, f in enumerate(self._files):
+            f.close()
+            (self.folder / f"part-{p:03d}.u64").unlink(missing_ok=True)
+        try:
+            self.folder.rmdir()
+        except OSError:
+            pass

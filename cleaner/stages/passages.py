@@ -1,0 +1,146 @@
+"""Passage-level deduplication: cut sentences and paragraphs repeated from earlier documents.
+
+The engine lives in `cleaner.dedup.passages` (units, anchors, alignment, star clusters);
+this module maps the options onto it, turns its verdicts into `Decisions` (per document the
+passages to cut, with their cluster ids; clusters.parquet rows with offsets) and cuts them
+with `TextEditor`, which reports each cut as a span with rule `duplicate_passage`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cleaner.dedup.passages import ACTION_CHOICES, PassageConfig, PassageIndex, PassageResult, sketch_passages
+from cleaner.document import Document, Drop
+from cleaner.errors import ConfigError
+from cleaner.options import Option, Settings
+from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage
+from cleaner.stages.edits import TextEditor
+
+RULE = "duplicate_passage"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A passage to cut: offsets in the text the stage receives, its cluster, its similarity."""
+
+    start: int
+    end: int
+    cluster_id: str
+    similarity: float
+
+
+class PassageDedup(GlobalStage):
+    """Sentences and short paragraphs that recur (with small variations) in earlier documents
+    are cut from the later ones; the first occurrence stays."""
+
+    name = "passages"
+    options = (
+        Option("min_words", int, 8, "words a sentence needs to be a passage of its own; shorter ones join a "
+               "neighbour on their line", minimum=2),
+        Option("max_words", int, 100, "longer sentences are compared in chunks of this many words", minimum=8),
+        Option("threshold", float, 0.6, "share of the shorter passage's words that must align, in order, with "
+               "the other passage", minimum=0.01, maximum=1.0),
+        Option("min_run", int, 8, "words the two passages must share in one verbatim run; every such pair is "
+               "guaranteed to be examined", minimum=2),
+        Option("ngram", int, 5, "words per anchor shingle (at most min_run)", minimum=1, maximum=32),
+        Option("action", str, "remove", "remove: cut later occurrences; flag: only record the clusters",
+               choices=ACTION_CHOICES),
+        Option("max_partners", int, 4, "candidates each passage gets from one anchor shared by many passages "
+               "(the earliest ones); bounds the cost of site-wide footers", minimum=1),
+    )
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        try:
+            self.config = PassageConfig(min_words=settings.min_words, max_words=settings.max_words,
+                                        threshold=settings.threshold, min_run=settings.min_run,
+                                        ngram=settings.ngram, action=settings.action,
+                                        max_partners=settings.max_partners)
+        except ValueError as exc:
+            raise ConfigError(f"stages.passages: {exc}") from None
+
+    def sketch(self, docs: list[Document]) -> Any:
+        return sketch_passages([doc.text for doc in docs], self.config)
+
+    def collector(self, workdir: Path) -> Collector:
+        return PassageCollector(self.config, workdir)
+
+    def apply(self, doc: Document, decision: Any) -> Edit | Drop | None:
+        if not decision:
+            return None
+        return cut_passages(doc.text, decision, self.name)
+
+
+class PassageCollector(Collector):
+    """Feeds sketches to a `PassageIndex` and turns its result into `Decisions`."""
+
+    def __init__(self, config: PassageConfig, workdir: Path) -> None:
+        self.config = config
+        self.index = PassageIndex(config, workdir)
+
+    def add(self, docs: list[DocKey], sketch: Any) -> None:
+        self.index.add([d.id for d in docs], sketch)
+
+    def finish(self) -> Decisions:
+        return passage_decisions(self.index.finish(), self.config.action)
+
+
+def passage_decisions(result: PassageResult, action: str) -> Decisions:
+    """Cluster rows (keeper first, members in input order) and, for `remove`, the cuts."""
+    decisions = Decisions(stats=result.stats)
+    members: dict[int, list[int]] = {}
+    for u in result.members():
+        members.setdefault(int(result.owner[u]), []).append(int(u))
+    remove = action == "remove"
+    for keeper in sorted(members):
+        cluster_id = result.cluster_id(keeper)
+        decisions.clusters.append(_row(result, cluster_id, keeper, True, 1.0))
+        for u in members[keeper]:
+            sim = float(result.similarity[u])
+            decisions.clusters.append(_row(result, cluster_id, u, not remove, sim))
+            if remove:
+                doc_id = result.ids[result.doc[u]]
+                cut = Removal(int(result.start[u]), int(result.end[u]), cluster_id, sim)
+                decisions.per_doc.setdefault(doc_id, []).append(cut)
+    return decisions
+
+
+def _row(result: PassageResult, cluster_id: str, unit: int, kept: bool, similarity: float) -> dict[str, Any]:
+    return {"cluster_id": cluster_id, "level": "passage", "doc_id": result.ids[result.doc[unit]], "kept": kept,
+            "similarity": similarity, "start": int(result.start[unit]), "end": int(result.end[unit])}
+
+
+def cut_passages(text: str, removals: list[Removal], stage: str = "passages") -> Edit:
+    """Cut the passages (see `_cut_end` for the white space around them); spans carry cluster ids.
+
+    Units never overlap, but neighbouring cuts are merged by the editor: the merged span
+    keeps the first cut's cluster id.
+    """
+    cuts = sorted((r.start, _cut_end(text, r.start, r.end), r.cluster_id) for r in removals)
+    merged: list[list[Any]] = []
+    for start, end, cluster_id in cuts:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, cluster_id])
+    editor = TextEditor(text, stage)
+    editor.delete([(start, end, RULE) for start, end, _ in merged])
+    editor.spans = [dataclasses.replace(span, cluster_id=cut[2]) for span, cut in zip(editor.spans, merged)]
+    editor.tidy()
+    return Edit(text=editor.text, spans=editor.spans)
+
+
+def _cut_end(text: str, start: int, end: int) -> int:
+    """Extend a cut over the spaces after it, and over the line break when it takes a whole
+    line, so that cutting never leaves a gap of two spaces or an empty line."""
+    stop = end
+    while stop < len(text) and text[stop] in " \t\u00a0":
+        stop += 1
+    whole_line = start == 0 or text[start - 1] == "\n"
+    if whole_line and stop < len(text) and text[stop] == "\n":
+        stop += 1
+    return stop
