@@ -192,17 +192,43 @@ def test_killed_run_leaves_previous_output_intact(tmp_path: Path) -> None:
     dump.mkdir()
     (dump / "many.jsonl").write_text("\n".join(json.dumps({"text": f"Document {i}. " + "Some words here. " * 200}) for i in range(20000)))
     env = {**os.environ}
-    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", "-i", str(dump), "-o", str(out), "-q", "-c", "config.yaml"],
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", "-i", str(dump), "-o", str(out), "-q", "-c", "config.yaml", "-w", "2"],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while not list(tmp_path.glob(".out.staging-*")) and time.time() < deadline:
         time.sleep(0.05)
     time.sleep(1.0)
+    workers = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert output_digests(out) == before
+    deadline = time.time() + 10
+    while any(_alive(pid) for pid in workers) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if _alive(pid)], "worker processes must not outlive a killed run"
     run_clean("run", "-i", "raw", "-o", str(out), "-q", "-c", "config.yaml")
     assert not list(tmp_path.glob(".out.staging-*")), "the next run cleans up after a killed one"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_refuses_to_replace_a_folder_that_is_not_an_output(tmp_path: Path) -> None:

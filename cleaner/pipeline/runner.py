@@ -9,6 +9,7 @@ every record read is exactly once kept, removed or errored.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from cleaner.errors import TooManyErrors
 from cleaner.executors import make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
+from cleaner.pipeline.memory import tame_allocators
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
@@ -73,6 +75,7 @@ class RunSummary:
 def run_pipeline(config: Config, options: RunOptions, progress: Progress | None = None) -> RunSummary:
     """Run `config` over `options.input` into `options.output`, atomically."""
     started = time.perf_counter()
+    tame_allocators()
     files, refused = discover(options.input, config.readers.skip_hidden, exclude=options.output)
     staged = StagedOutput(options.output)
     try:
@@ -110,7 +113,7 @@ class _Run:
         self.stats.update({name: StageStats() for name in self.runner.stages})
         self.decide: dict[str, dict[str, Any]] = {}
         self.removed: Counter[tuple[str, str]] = Counter()
-        self.sinks = OutputSinks(staged.path, staged.work, config.output)
+        self.sinks = OutputSinks(staged.path, config.output)
 
     def execute(self, files, refused) -> RunSummary:
         counts = ReadCounts()
@@ -118,7 +121,7 @@ class _Run:
         items: Iterator[Any] = read_items(files, refused, self.config.readers, self.options.limit, counts, self.progress.advance)
         decisions: Decisions | None = None
         segments = self.runner.segments
-        with make_executor(self.options.workers, init_worker, (self.config,)) as executor:
+        with make_executor(self.options.workers, init_worker, (self.config, os.getpid())) as executor:
             for index, segment in enumerate(segments):
                 final = index == len(segments) - 1
                 if index:
@@ -156,6 +159,7 @@ class _Run:
             self.progress.phase(f"{segment.sketch_global}: deciding", None)
             started = time.perf_counter()
             decisions = collector.finish()
+            del collector  # its arrays are not needed once decided; free them before the next pass
             self.decide[segment.sketch_global] = {**decisions.stats, "seconds": round(time.perf_counter() - started, 3)}
         return next_items, decisions
 

@@ -9,6 +9,8 @@ as an exception: a document that makes a stage fail becomes an `Errored` outcome
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from cleaner.pipeline.outcomes import (
 )
 from cleaner.pipeline import rows
 from cleaner.pipeline.intermediate import Parcel, pack
+from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
 from cleaner.stages import stage_class
@@ -218,10 +221,36 @@ def apply_edit(doc: Document, edit: Edit, st: StageStats) -> None:
 _RUNNER: StageRunner | None = None
 
 
-def init_worker(config: Config) -> None:
-    """Process initialiser: build the stages once per worker."""
+def init_worker(config: Config, parent: int | None = None) -> None:
+    """Process initialiser: build the stages once per worker.
+
+    `parent` is the main process's pid: a worker that starts after its parent died (killed
+    while the pool was starting) exits at once instead of waiting forever for work.
+    """
     global _RUNNER
+    if parent is not None:
+        _exit_with_parent(parent)
+        keep_pandas_out()
+    tame_allocators()
     _RUNNER = StageRunner(config)
+
+
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """End this worker when the main process dies, even by SIGKILL.
+
+    A pool worker waits on a queue whose write end it also holds, so it would never see
+    end-of-file and would linger forever; a daemon thread watches the parent instead.
+    """
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def run_batch(task: BatchTask) -> BatchResult:
