@@ -181,6 +181,37 @@ def inspect(
     print_document(out, inspect_document(OutputStore(output), doc_id))
 
 
+@app.command()
+def layout(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Take the dedup options from this file [default: config.yaml if present]."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Override dedup.threshold."),
+    num_perm: Optional[int] = typer.Option(None, "--num-perm", help="Override dedup.num_perm."),
+    bands: Optional[int] = typer.Option(None, "--bands", help="Override dedup.bands."),
+    rows: Optional[int] = typer.Option(None, "--rows", help="Override dedup.rows."),
+) -> None:
+    """Print the LSH band/row layout of the dedup stage and how likely a pair of documents
+    with Jaccard 0.5 ... 0.95 is to become a candidate (every candidate is then verified).
+
+    Examples:
+
+        clean layout
+
+        clean layout --threshold 0.7 --num-perm 256
+    """
+    from cleaner.config import load_config, parse_stages
+    from cleaner.reporting import print_layout
+    from cleaner.stages.dedup import DocumentDedup
+
+    path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    spec = next((s for s in load_config(path).stages if s.name == "dedup"), None)
+    options = dict(spec.settings.to_plain()) if spec else {}
+    overrides = {"threshold": threshold, "num_perm": num_perm, "bands": bands, "rows": rows}
+    options.update({k: v for k, v in overrides.items() if v is not None})
+    [spec] = parse_stages([{"dedup": options}])
+    stage = DocumentDedup(spec.settings)
+    print_layout(out, stage.config.layout(), spec.settings.threshold, stage.layout_table())
+
+
 def _setup_logging(verbose: bool, quiet: bool) -> None:
     from rich.logging import RichHandler
 

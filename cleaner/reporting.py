@@ -66,3 +66,16 @@ def print_summary(console: Console, summary: RunSummary, config_source: str) -> 
     console.print(f"{summary.seconds:.1f} s, {rate:,.0f} records/s; config: {config_source}")
     if summary.errors:
         console.print(f"see {summary.output / 'errors.parquet'} for the {summary.errors:,} errors")
+
+
+def print_layout(console: Console, layout: tuple[int, int], threshold: float, table: list[tuple[float, float]]) -> None:
+    """The LSH layout and its S-curve: probability that a pair becomes a candidate."""
+    bands, rows = layout
+    console.print(f"LSH layout: {bands} bands x {rows} rows = {bands * rows} signature values; threshold {threshold:g}")
+    grid = Table(show_header=True)
+    grid.add_column("Jaccard", justify="right")
+    grid.add_column("P(candidate)", justify="right")
+    for jaccard, probability in table:
+        style = "bold" if abs(jaccard - threshold) < 1e-9 else ""
+        grid.add_row(f"{jaccard:.2f}", f"{probability:.4f}", style=style)
+    console.print(grid)
