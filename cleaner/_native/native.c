@@ -972,32 +972,39 @@ static PyObject *py_verify_sets(PyObject *self, PyObject *args) {
     return result;
 }
 
-/* Longest common subsequence and longest common run of two word sequences. */
-static void align(const uint32_t *x, Py_ssize_t n, const uint32_t *y, Py_ssize_t m, int32_t *prev_l, int32_t *cur_l,
-                  int32_t *prev_r, int32_t *cur_r, int32_t *lcs, int32_t *run) {
+/* Longest common subsequence, longest common run, and the most informative common
+ * subsequence of two word sequences: `*info` is the largest number of informative words
+ * (those whose `common[word & mask]` is 0) that any common subsequence contains. Rows are
+ * six int32 arrays of m + 1 entries, consecutive at `stride`. */
+static void align(const uint32_t *x, Py_ssize_t n, const uint32_t *y, Py_ssize_t m, const uint8_t *common,
+                  uint32_t mask, int32_t *rows, Py_ssize_t stride, int32_t *lcs, int32_t *run, int32_t *info) {
+    int32_t *prev_l = rows, *cur_l = rows + stride, *prev_r = rows + 2 * stride, *cur_r = rows + 3 * stride;
+    int32_t *prev_w = rows + 4 * stride, *cur_w = rows + 5 * stride, *t;
     int32_t best_run = 0;
-    for (Py_ssize_t j = 0; j <= m; j++) prev_l[j] = prev_r[j] = 0;
+    for (Py_ssize_t j = 0; j <= m; j++) prev_l[j] = prev_r[j] = prev_w[j] = 0;
     for (Py_ssize_t i = 1; i <= n; i++) {
-        cur_l[0] = cur_r[0] = 0;
+        int32_t weight = common[x[i - 1] & mask] ? 0 : 1;
+        cur_l[0] = cur_r[0] = cur_w[0] = 0;
         for (Py_ssize_t j = 1; j <= m; j++) {
+            int32_t w = prev_w[j] > cur_w[j - 1] ? prev_w[j] : cur_w[j - 1];
             if (x[i - 1] == y[j - 1]) {
                 cur_l[j] = prev_l[j - 1] + 1;
                 cur_r[j] = prev_r[j - 1] + 1;
                 if (cur_r[j] > best_run) best_run = cur_r[j];
+                if (prev_w[j - 1] + weight > w) w = prev_w[j - 1] + weight;
             } else {
                 cur_l[j] = prev_l[j] > cur_l[j - 1] ? prev_l[j] : cur_l[j - 1];
                 cur_r[j] = 0;
             }
+            cur_w[j] = w;
         }
-        int32_t *t = prev_l;
-        prev_l = cur_l;
-        cur_l = t;
-        t = prev_r;
-        prev_r = cur_r;
-        cur_r = t;
+        t = prev_l, prev_l = cur_l, cur_l = t;
+        t = prev_r, prev_r = cur_r, cur_r = t;
+        t = prev_w, prev_w = cur_w, cur_w = t;
     }
     *lcs = prev_l[m];
     *run = best_run;
+    *info = prev_w[m];
 }
 
 static PyObject *py_align_pairs(PyObject *self, PyObject *args) {
@@ -1009,7 +1016,8 @@ static PyObject *py_align_pairs(PyObject *self, PyObject *args) {
     for (Py_ssize_t k = 0; k < a.nitems; k++)
         if (lens[k] > longest) longest = lens[k];
     int32_t *out = malloc((size_t)a.npairs * 8 + 8);
-    int32_t *rows = malloc((size_t)(longest + 1) * 4 * 4);
+    int32_t *rows = malloc((size_t)(longest + 1) * 6 * 4);
+    const uint8_t all_informative = 0;
     Buf x = {0}, y = {0};
     int code = (out && rows) ? 0 : -1;
     const int64_t *l = a.left.buf, *r = a.right.buf;
@@ -1022,9 +1030,10 @@ static PyObject *py_align_pairs(PyObject *self, PyObject *args) {
             cached = l[i];
         }
         if (code == 0) code = read_item(fd, &a, r[i], &y);
+        int32_t info;
         if (code == 0)
-            align((uint32_t *)x.data, (Py_ssize_t)(x.len / 4), (uint32_t *)y.data, (Py_ssize_t)(y.len / 4), rows,
-                  rows + stride, rows + 2 * stride, rows + 3 * stride, &out[2 * i], &out[2 * i + 1]);
+            align((uint32_t *)x.data, (Py_ssize_t)(x.len / 4), (uint32_t *)y.data, (Py_ssize_t)(y.len / 4),
+                  &all_informative, 0, rows, stride, &out[2 * i], &out[2 * i + 1], &info);
     }
     Py_END_ALLOW_THREADS
     PyObject *result = code == 0 ? PyBytes_FromStringAndSize((char *)out, a.npairs * 8) : pair_error(code);
@@ -1086,15 +1095,19 @@ done:
  * an edge is verified only when neither end is assigned yet (its left end is then a
  * keeper), and on success the right end joins the left one. `owner` and `sim` persist
  * across calls, so edges can come in consecutive chunks. Modes: 0 = Jaccard of sorted
- * uint32 sets >= threshold; 1 = passage alignment (run >= min_run, lcs / shorter >=
- * threshold, lcs >= cover_longer * longer). Returns the number of verifications. */
+ * uint32 sets >= threshold; 1 = passage alignment: run >= min_run, lcs / shorter >=
+ * threshold, lcs >= cover_longer * longer, and either at least `min_informative` aligned
+ * informative words (`common`, a uint8 table of power-of-two length indexed by
+ * `word & (length - 1)`, marks the common words) or a whole repeat (shorter >= whole_words
+ * and lcs >= whole_cover * longer). Returns the number of verifications. */
 static PyObject *py_star_verify(PyObject *self, PyObject *args) {
     int fd, mode;
-    PyObject *off, *len, *left, *right, *owner_obj, *sim_obj;
-    double threshold, cover_longer;
-    Py_ssize_t min_run;
-    if (!PyArg_ParseTuple(args, "iOOOOOOidnd", &fd, &off, &len, &left, &right, &owner_obj, &sim_obj, &mode,
-                          &threshold, &min_run, &cover_longer))
+    PyObject *off, *len, *left, *right, *owner_obj, *sim_obj, *common_obj;
+    double threshold, cover_longer, whole_cover;
+    Py_ssize_t min_run, min_informative, whole_words;
+    if (!PyArg_ParseTuple(args, "iOOOOOOidndOndn", &fd, &off, &len, &left, &right, &owner_obj, &sim_obj, &mode,
+                          &threshold, &min_run, &cover_longer, &common_obj, &min_informative, &whole_cover,
+                          &whole_words))
         return NULL;
     PyObject *pair_args = Py_BuildValue("(iOOOO)", fd, off, len, left, right);
     if (!pair_args) return NULL;
@@ -1102,7 +1115,7 @@ static PyObject *py_star_verify(PyObject *self, PyObject *args) {
     int got = pair_args_get(pair_args, &fd, &a);
     Py_DECREF(pair_args);
     if (got < 0) return NULL;
-    Py_buffer ov, sv;
+    Py_buffer ov, sv, cv;
     if (PyObject_GetBuffer(owner_obj, &ov, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
         pair_args_release(&a);
         return NULL;
@@ -1112,18 +1125,30 @@ static PyObject *py_star_verify(PyObject *self, PyObject *args) {
         pair_args_release(&a);
         return NULL;
     }
+    if (get_buffer(common_obj, &cv, 1, "common") < 0) {
+        PyBuffer_Release(&sv);
+        PyBuffer_Release(&ov);
+        pair_args_release(&a);
+        return NULL;
+    }
     PyObject *result = NULL;
     if (ov.len != a.nitems * 8 || sv.len != a.nitems * 8 || (mode != 0 && mode != 1)) {
         PyErr_SetString(PyExc_ValueError, "owner and sim need one int64/float64 per item; mode is 0 or 1");
         goto done;
     }
+    if (cv.len == 0 || (cv.len & (cv.len - 1)) != 0 || cv.len > ((Py_ssize_t)1 << 32)) {
+        PyErr_SetString(PyExc_ValueError, "common must be a uint8 table whose length is a power of two");
+        goto done;
+    }
     int64_t *owner = ov.buf;
     double *sim = sv.buf;
+    const uint8_t *common = cv.buf;
+    uint32_t mask = (uint32_t)(cv.len - 1);
     const int64_t *l = a.left.buf, *r = a.right.buf, *lens = a.len.buf;
     int64_t longest = 0;
     for (Py_ssize_t k = 0; k < a.nitems; k++)
         if (lens[k] > longest) longest = lens[k];
-    int32_t *rows = mode == 1 ? malloc((size_t)(longest + 1) * 16) : NULL;
+    int32_t *rows = mode == 1 ? malloc((size_t)(longest + 1) * 6 * 4) : NULL;
     Py_ssize_t stride = (Py_ssize_t)longest + 1, checked = 0;
     Buf x = {0}, y = {0};
     int code = (mode == 1 && !rows) ? -1 : 0;
@@ -1147,12 +1172,12 @@ static PyObject *py_star_verify(PyObject *self, PyObject *args) {
             s = uni ? (double)inter / (double)uni : 1.0;
             ok = s >= threshold;
         } else {
-            int32_t lcs, run;
-            align((uint32_t *)x.data, nx, (uint32_t *)y.data, ny, rows, rows + stride, rows + 2 * stride,
-                  rows + 3 * stride, &lcs, &run);
+            int32_t lcs, run, info;
+            align((uint32_t *)x.data, nx, (uint32_t *)y.data, ny, common, mask, rows, stride, &lcs, &run, &info);
             Py_ssize_t shorter = nx < ny ? nx : ny, longer = nx < ny ? ny : nx;
             s = (double)lcs / (double)(shorter > 0 ? shorter : 1);
-            ok = run >= min_run && s >= threshold && (double)lcs >= cover_longer * (double)longer;
+            ok = run >= min_run && s >= threshold && (double)lcs >= cover_longer * (double)longer &&
+                 (info >= min_informative || (shorter >= whole_words && (double)lcs >= whole_cover * (double)longer));
         }
         if (ok) {
             owner[r[i]] = l[i];
@@ -1168,6 +1193,7 @@ static PyObject *py_star_verify(PyObject *self, PyObject *args) {
     else
         result = PyLong_FromSsize_t(checked);
 done:
+    PyBuffer_Release(&cv);
     PyBuffer_Release(&ov);
     PyBuffer_Release(&sv);
     pair_args_release(&a);
@@ -1191,7 +1217,8 @@ static PyMethodDef methods[] = {
     {"align_pairs", py_align_pairs, METH_VARARGS,
      "align_pairs(fd, offsets, lengths, left, right) -> int32 (lcs, longest run) per pair as bytes"},
     {"star_verify", py_star_verify, METH_VARARGS,
-     "star_verify(fd, offsets, lengths, left, right, owner, sim, mode, threshold, min_run, cover_longer) -> checked"},
+     "star_verify(fd, offsets, lengths, left, right, owner, sim, mode, threshold, min_run, cover_longer, common, "
+     "min_informative, whole_cover, whole_words) -> checked"},
     {"star_assign", py_star_assign, METH_VARARGS,
      "star_assign(left, right, n) -> int64 owner[n+1] then uint8 claimed[edges], as bytes"},
     {NULL, NULL, 0, NULL},

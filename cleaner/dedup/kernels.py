@@ -196,7 +196,9 @@ def align_pairs(fd: int, offsets, lengths, left, right, backend: str | None = No
 
 
 def star_verify(fd: int, offsets, lengths, left, right, owner: np.ndarray, sim: np.ndarray, mode: str,
-                threshold: float, min_run: int = 0, cover_longer: float = 0.0, backend: str | None = None) -> int:
+                threshold: float, min_run: int = 0, cover_longer: float = 0.0, backend: str | None = None, *,
+                common: np.ndarray | None = None, min_informative: int = 0, whole_cover: float = 1.0,
+                whole_words: int = 0) -> int:
     """Star clustering with lazy verification against a spill file; returns pairs verified.
 
     Edges (left, right) must be sorted by the left end's priority (chunks of a longer
@@ -204,14 +206,19 @@ def star_verify(fd: int, offsets, lengths, left, right, owner: np.ndarray, sim: 
     is assigned, i.e. when its left end is a keeper; on success `owner[right] = left` and
     `sim[right]` is set (both arrays updated in place). With duplicate-heavy input this
     verifies each document once instead of every candidate pair. `mode` "jaccard": sets
-    Jaccard >= threshold; "passage": the alignment rule of `cleaner.dedup.passages`.
+    Jaccard >= threshold; "passage": the alignment rule of `cleaner.dedup.passages`, where
+    `common` (uint8, power-of-two length; None: no word is common) marks the uninformative
+    words by `word & (len(common) - 1)`, and a pair needs `min_informative` informative
+    aligned words unless it is a whole repeat (`whole_cover`, `whole_words`).
     """
     if owner.dtype != np.int64 or sim.dtype != np.float64 or not owner.flags.writeable:
         raise ValueError("owner must be a writable int64 array and sim a float64 array")
+    table = np.zeros(1, np.uint8) if common is None else np.ascontiguousarray(common, dtype=np.uint8)
     code = {"jaccard": 0, "passage": 1}[mode]
     args = _pair_arrays(offsets, lengths, left, right)
     return int(_impl(backend).star_verify(fd, *args, owner, sim, code, float(threshold), int(min_run),
-                                          float(cover_longer)))
+                                          float(cover_longer), table, int(min_informative), float(whole_cover),
+                                          int(whole_words)))
 
 
 def star_assign(left: np.ndarray, right: np.ndarray, n: int,

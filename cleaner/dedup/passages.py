@@ -27,10 +27,29 @@ order), `run` = longest common contiguous run. A pair matches when
   (003/004: 12 of 27, 0.44), so a short stock phrase inside a long sentence, or a short
   sentence inside a long chunk, does not pull the long one in.
 
-What this cannot tell apart is an idiom of 8+ words that recurs with different endings
-("I have to say this is one of the best/weakest ..."): by this definition it is a
-recurring passage, and in review-style text such idioms make up a visible share of the
-cuts (raise `min_run` or `threshold` there).
+- and the shared words are *informative*, or the pair is a whole repeat. Stock phrases
+  ("this film could have been so much more", "if you have not seen this movie yet, go")
+  pass the three tests above, but their aligned words are stopwords and words common in
+  the corpus, while a genuinely shared core is made of specific words ("biochemical",
+  "reactions", "300"). A word is uninformative when it is a stopword
+  (`cleaner.dedup.stopwords`) or, once the corpus has `df_min_docs` documents, occurs in
+  more than `max_df` of them (document frequencies are counted in 2**DF_BITS buckets of
+  word hashes: each sketch carries its batch's per-document unique buckets). A pair needs
+  `min_informative` (default 3) informative words in its alignment: the most any common
+  subsequence holds (a weighted LCS, computed with the LCS). A *whole repeat* needs none:
+  the shorter unit has at least `whole_words` (12) words and the alignment covers at
+  least WHOLE_COVER (0.8) of the longer one: a disclaimer or footer repeated across a
+  site, whose words are all common in that site's pages precisely because it repeats.
+  Short sentences (under `whole_words`) always need informative words, even when repeated
+  verbatim: "This is one of the worst movies ever made." is an idiom, not a passage.
+
+Measured on 96k IMDb reviews (after the default stages): without the informativeness test
+3,924 clusters and 6,388 cut passages, mostly idioms; with it 839 clusters and 1,132
+cuts, about three quarters of them genuine repeats (the same reviewer's templates and
+signatures, quotes, copied plot summaries). What remains wrong: whole-sentence idioms of
+12+ common words ("This has got to be one of the worst films I have ever seen!"), which
+the whole-repeat rule cannot tell from a site footer, and different sentences that share
+a title or a name ("the Toronto International Film Festival").
 
 The reported similarity is `lcs / min(len_a, len_b)`. Clusters are stars around the first
 occurrence (input order); only later occurrences in *other* documents are removed.
@@ -38,6 +57,7 @@ occurrence (input order); only later occurrences in *other* documents are remove
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import time
@@ -49,7 +69,8 @@ import numpy as np
 
 from cleaner.dedup import clusters, kernels, lsh
 from cleaner.dedup.runtime import Clock
-from cleaner.dedup.spill import Growable, PartitionedKeys, SpillFile
+from cleaner.dedup.spill import Growable, PartitionedKeys, SpillFile, sorted_unique
+from cleaner.dedup.stopwords import STOPWORDS
 from cleaner.dedup.units import split_units
 
 ACTION_CHOICES = ("remove", "flag")
@@ -57,6 +78,10 @@ ACTION_CHOICES = ("remove", "flag")
 _CHUNK = 1 << 17
 #: Share of the longer unit the alignment must cover (see the module docstring).
 COVER_LONGER = 0.4
+#: Share of the longer unit a whole repeat's alignment covers (see the module docstring).
+WHOLE_COVER = 0.8
+#: Document frequencies are counted in 2**DF_BITS buckets of word hashes (uint32: 8 MB).
+DF_BITS = 21
 
 
 @dataclass(frozen=True)
@@ -70,10 +95,18 @@ class PassageConfig:
     ngram: int = 5
     action: str = "remove"
     max_partners: int = 4
+    min_informative: int = 3
+    whole_words: int = 12
+    max_df: float = 0.01
+    df_min_docs: int = 1000
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+        if not 0.0 < self.max_df <= 1.0:
+            raise ValueError(f"max_df must be in (0, 1], got {self.max_df}")
+        if self.min_informative < 0:
+            raise ValueError(f"min_informative must be at least 0, got {self.min_informative}")
         if self.action not in ACTION_CHOICES:
             raise ValueError(f"action must be one of {ACTION_CHOICES}, got {self.action!r}")
         if self.min_run < self.ngram:
@@ -89,10 +122,11 @@ class PassageConfig:
 
 @dataclass(slots=True)
 class PassageSketch:
-    """One batch's units and anchors (picklable, numpy only).
+    """One batch's units, anchors and word document frequencies (picklable, numpy only).
 
     `anchors` packs (key << 32 | unit index within the batch); `words` holds the low 32
-    bits of each unit's word hashes, unit after unit.
+    bits of each unit's word hashes, unit after unit; `df_bucket` (sorted unique) and
+    `df_count` say in how many of the batch's documents each word bucket occurs.
     """
 
     doc: np.ndarray
@@ -101,19 +135,45 @@ class PassageSketch:
     word_count: np.ndarray
     words: np.ndarray
     anchors: np.ndarray
+    df_bucket: np.ndarray
+    df_count: np.ndarray
     seconds: float
 
 
 def sketch_passages(texts: list[str], config: PassageConfig) -> PassageSketch:
-    """Worker side: cut texts into units, keep their words and anchors."""
+    """Worker side: cut texts into units, keep their words, anchors and word frequencies."""
     started = time.perf_counter()
     u = split_units(texts, config.min_words, config.max_words)
     keys, unit = kernels.anchors(u.words, u.word_start, u.word_count, config.ngram, config.window)
     anchors = (keys.astype(np.uint64) << np.uint64(32)) | unit.astype(np.uint64)
     index = np.repeat(u.word_start - np.cumsum(np.concatenate(([0], u.word_count[:-1]))), u.word_count)
     words = u.words[np.arange(len(index)) + index].astype(np.uint32) if len(index) else np.zeros(0, np.uint32)
-    return PassageSketch(u.doc.astype(np.int32), u.start, u.end, u.word_count, words, anchors,
+    df_bucket, df_count = document_frequencies(np.repeat(u.doc, u.word_count), words)
+    return PassageSketch(u.doc.astype(np.int32), u.start, u.end, u.word_count, words, anchors, df_bucket, df_count,
                          time.perf_counter() - started)
+
+
+def document_frequencies(doc: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(bucket, documents) of the word buckets occurring in `words` (uint32 word hashes,
+    `doc[k]` the document of word k): each bucket counts once per document."""
+    wide = len(doc) and int(doc.max()) >= 1 << (32 - DF_BITS)
+    kind = np.uint64 if wide else np.uint32  # 32-bit keys sort twice as fast
+    mask = kind((1 << DF_BITS) - 1)
+    per_doc = sorted_unique(np.sort((doc.astype(kind) << kind(DF_BITS)) | (words.astype(kind) & mask)))
+    bucket = np.sort((per_doc & mask).astype(np.uint32))
+    first = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1]))) if len(bucket) else bucket
+    count = np.diff(np.append(first, len(bucket))).astype(np.uint32)
+    return bucket[first], count
+
+
+@functools.cache
+def stopword_table() -> np.ndarray:
+    """uint8 per word bucket: 1 where a stopword (`cleaner.dedup.stopwords`) falls (read-only)."""
+    hashes, _ = kernels.word_hashes([" ".join(sorted(STOPWORDS))])
+    table = np.zeros(1 << DF_BITS, dtype=np.uint8)
+    table[(hashes & np.uint64((1 << DF_BITS) - 1)).astype(np.intp)] = 1
+    table.flags.writeable = False
+    return table
 
 
 @dataclass
@@ -154,6 +214,7 @@ class PassageIndex:
         self._end = Growable(np.int64)
         self._words = SpillFile(self._folder / "words.u32")
         self._anchors = PartitionedKeys(self._folder / "anchors")
+        self._df = np.zeros(1 << DF_BITS, dtype=np.uint32)
         self._sketch_seconds = 0.0
 
     def add(self, ids: list[str], sketch: PassageSketch) -> None:
@@ -167,7 +228,18 @@ class PassageIndex:
         self._words.append_csr(sketch.words, offsets)
         if len(sketch.anchors):
             self._anchors.add(sketch.anchors + np.uint64(base_unit))
+        self._df[sketch.df_bucket] += sketch.df_count
         self._sketch_seconds += sketch.seconds
+
+    def common_words(self) -> tuple[np.ndarray, int]:
+        """The uint8 table of uninformative word buckets (stopwords, plus the words in more
+        than `max_df` of the documents once there are `df_min_docs`), and how many buckets
+        document frequency marked."""
+        table = stopword_table()
+        if len(self.ids) < self.config.df_min_docs:
+            return table, 0
+        frequent = self._df > self.config.max_df * len(self.ids)
+        return table | frequent, int(frequent.sum())
 
     def finish(self) -> PassageResult:
         """Decide every unit; the spill files are deleted afterwards."""
@@ -188,6 +260,7 @@ class PassageIndex:
             clock.lap("candidates")
             owner = np.full(n, -1, dtype=np.int64)
             similarity = np.zeros(n, dtype=np.float64)
+            common, frequent_buckets = self.common_words()
             self._words.flush()
             checked = 0
             for packed in pairs.partitions(unique=True):
@@ -195,7 +268,9 @@ class PassageIndex:
                 right = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
                 checked += kernels.star_verify(self._words.fileno(), self._words.offsets, self._words.lengths,
                                                left, right, owner, similarity, "passage", cfg.threshold,
-                                               cfg.min_run, COVER_LONGER)
+                                               cfg.min_run, COVER_LONGER, common=common,
+                                               min_informative=cfg.min_informative, whole_cover=WHOLE_COVER,
+                                               whole_words=cfg.whole_words)
             clock.lap("verify_cluster")
         finally:
             pairs.close()
@@ -208,6 +283,7 @@ class PassageIndex:
             "verified_pairs": int((owner >= 0).sum()),
             "clusters": len(clusters.cluster_sizes(owner)),
             "duplicate_passages": int((owner >= 0).sum()),
+            "frequent_word_buckets": frequent_buckets,
             "backend": kernels.BACKEND,
             "phase_seconds": {"sketch": round(self._sketch_seconds, 3), **clock.laps},
         }

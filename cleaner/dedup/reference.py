@@ -35,6 +35,8 @@ EMPTY_BIN = 0xFFFFFFFF
 
 _U64 = np.uint64
 _WORD = re.compile(r"\w+")
+#: A `common` table that marks no word as common: every word is informative.
+_NO_COMMON_WORDS = np.zeros(1, dtype=np.uint8)
 
 
 def mix64(z: np.ndarray) -> np.ndarray:
@@ -272,18 +274,23 @@ def verify_sets(fd: int, offsets, lengths, left, right) -> np.ndarray:
     return out
 
 
-def align(x: np.ndarray, y: np.ndarray) -> tuple[int, int]:
-    """(longest common subsequence, longest common run) of two word-hash sequences."""
+def align(x: np.ndarray, y: np.ndarray, common: np.ndarray = _NO_COMMON_WORDS) -> tuple[int, int, int]:
+    """(longest common subsequence, longest common run, most informative common subsequence)
+    of two word-hash sequences: the last is the largest number of informative words (those
+    with `common[word & (len(common) - 1)] == 0`) that any common subsequence contains."""
+    weight = (common[x & np.uint32(len(common) - 1)] == 0).astype(np.int64)
     lcs = np.zeros(len(y) + 1, dtype=np.int64)
     run = np.zeros(len(y) + 1, dtype=np.int64)
+    info = np.zeros(len(y) + 1, dtype=np.int64)
     best = 0
-    for xi in x:
+    for xi, wi in zip(x, weight):
         eq = y == xi
         cand = np.where(eq, lcs[:-1] + 1, lcs[1:])
         lcs[1:] = np.maximum.accumulate(cand)
         run[1:] = np.where(eq, run[:-1] + 1, 0)
+        info[1:] = np.maximum.accumulate(np.maximum(info[1:], np.where(eq, info[:-1] + wi, 0)))
         best = max(best, int(run.max()))
-    return int(lcs[-1]), best
+    return int(lcs[-1]), best, int(info[-1])
 
 
 def align_pairs(fd: int, offsets, lengths, left, right) -> np.ndarray:
@@ -292,7 +299,7 @@ def align_pairs(fd: int, offsets, lengths, left, right) -> np.ndarray:
     left, right = np.frombuffer(left, np.int64), np.frombuffer(right, np.int64)
     out = np.zeros((len(left), 2), dtype=np.int32)
     for i, (a, b) in enumerate(zip(left, right)):
-        out[i] = align(_read(fd, offsets, lengths, a), _read(fd, offsets, lengths, b))
+        out[i] = align(_read(fd, offsets, lengths, a), _read(fd, offsets, lengths, b))[:2]
     return out.reshape(-1)
 
 
@@ -310,16 +317,23 @@ def star_assign(left, right, n: int) -> np.ndarray:
 
 
 def star_verify(fd: int, offsets, lengths, left, right, owner: np.ndarray, sim: np.ndarray, mode: int,
-                threshold: float, min_run: int, cover_longer: float) -> int:
+                threshold: float, min_run: int, cover_longer: float, common, min_informative: int,
+                whole_cover: float, whole_words: int) -> int:
     """Reference of `_native.star_verify`: lazy verification inside star clustering.
 
     Edges come sorted by their left end's priority; an edge is verified only when neither
     end is assigned yet, and on success the right end joins the left one. `owner` (int64)
     and `sim` (float64) are updated in place. Mode 0: Jaccard of sets >= threshold; mode 1:
-    run >= min_run, lcs / shorter >= threshold and lcs >= cover_longer * longer.
+    run >= min_run, lcs / shorter >= threshold, lcs >= cover_longer * longer, and either
+    at least `min_informative` informative aligned words (see `align`; `common` is a uint8
+    table of power-of-two length) or a whole repeat: shorter >= whole_words and
+    lcs >= whole_cover * longer.
     """
+    common = np.frombuffer(common, dtype=np.uint8)
     if mode not in (0, 1) or len(owner) != len(lengths) or len(sim) != len(lengths):
         raise ValueError("owner and sim need one int64/float64 per item; mode is 0 or 1")
+    if len(common) == 0 or len(common) & (len(common) - 1) or len(common) > 1 << 32:
+        raise ValueError("common must be a uint8 table whose length is a power of two")
     offsets, lengths = np.frombuffer(offsets, np.int64), np.frombuffer(lengths, np.int64)
     checked = 0
     for a, b in zip(np.frombuffer(left, np.int64).tolist(), np.frombuffer(right, np.int64).tolist()):
@@ -333,9 +347,11 @@ def star_verify(fd: int, offsets, lengths, left, right, owner: np.ndarray, sim: 
             s = inter / union if union else 1.0
             ok = s >= threshold
         else:
-            lcs, run = align(x, y)
-            s = lcs / max(min(len(x), len(y)), 1)
-            ok = run >= min_run and s >= threshold and lcs >= cover_longer * max(len(x), len(y))
+            lcs, run, info = align(x, y, common)
+            shorter, longer = min(len(x), len(y)), max(len(x), len(y))
+            s = lcs / max(shorter, 1)
+            whole = shorter >= whole_words and lcs >= whole_cover * longer
+            ok = run >= min_run and s >= threshold and lcs >= cover_longer * longer and (info >= min_informative or whole)
         if ok:
             owner[b] = a
             sim[b] = s

@@ -225,10 +225,12 @@ def init_worker(config: Config, parent: int | None = None) -> None:
     """Process initialiser: build the stages once per worker.
 
     `parent` is the main process's pid: a worker that starts after its parent died (killed
-    while the pool was starting) exits at once instead of waiting forever for work.
+    while the pool was starting) exits at once instead of waiting forever for work. When
+    it is this very process (the serial executor runs batches inline) there is no parent
+    to watch, and the main process keeps its imports as they are.
     """
     global _RUNNER
-    if parent is not None:
+    if parent is not None and parent != os.getpid():
         _exit_with_parent(parent)
         keep_pandas_out()
     tame_allocators()

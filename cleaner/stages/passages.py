@@ -51,6 +51,15 @@ class PassageDedup(GlobalStage):
                choices=ACTION_CHOICES),
         Option("max_partners", int, 4, "candidates each passage gets from one anchor shared by many passages "
                "(the earliest ones); bounds the cost of site-wide footers", minimum=1),
+        Option("min_informative", int, 3, "informative words (neither stopwords nor common in the corpus) the "
+               "aligned words of a partial match must include, so that stock phrases ('one of the worst movies I "
+               "have ever seen') do not count as passages; 0 turns the test off", minimum=0),
+        Option("whole_words", int, 12, "a repeat covering nearly all of both passages (a disclaimer, a footer) "
+               "needs no informative words when the shorter one has at least this many words", minimum=2),
+        Option("max_df", float, 0.01, "a word in more than this share of the documents is common, not informative",
+               minimum=0.0001, maximum=1.0),
+        Option("df_min_docs", int, 1000, "documents a corpus needs before word frequencies count; smaller ones "
+               "judge informativeness by the stopword list alone", minimum=1),
     )
 
     def __init__(self, settings: Settings) -> None:
@@ -59,7 +68,9 @@ class PassageDedup(GlobalStage):
             self.config = PassageConfig(min_words=settings.min_words, max_words=settings.max_words,
                                         threshold=settings.threshold, min_run=settings.min_run,
                                         ngram=settings.ngram, action=settings.action,
-                                        max_partners=settings.max_partners)
+                                        max_partners=settings.max_partners,
+                                        min_informative=settings.min_informative, whole_words=settings.whole_words,
+                                        max_df=settings.max_df, df_min_docs=settings.df_min_docs)
         except ValueError as exc:
             raise ConfigError(f"stages.passages: {exc}") from None
 
