@@ -21,7 +21,6 @@ from cleaner.errors import CleanerError, ConfigError
 
 app = typer.Typer(
     name="clean",
-    help="Turn a scraped web dump into a clean, deduplicated Parquet corpus.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="markdown",
@@ -47,6 +46,14 @@ def root(
 
     Start with `clean run` (reads raw/, writes clean/), then look at what was removed with
     `clean inspect DOC_ID` and at duplicate clusters with `clean clusters list`.
+
+    Examples:
+
+        clean run -i dump/ -o corpus/
+
+        clean inspect 001_d9eee33f77e48ac1.txt -o corpus/
+
+        clean clusters list -o corpus/ --level passage
     """
 
 
@@ -114,7 +121,17 @@ def config_command(
     sys.stdout.write(load_config(path).to_yaml())
 
 
-clusters_app = typer.Typer(help="Look at duplicate clusters (documents and passages) of an output folder.", no_args_is_help=True)
+clusters_app = typer.Typer(
+    help="""Look at duplicate clusters (documents and passages) of an output folder.
+
+    Examples:
+
+        clean clusters list --level document
+
+        clean clusters show p:003_f0308ecca12b07a9.txt:626
+    """,
+    no_args_is_help=True,
+)
 app.add_typer(clusters_app, name="clusters")
 
 LEVELS = ("document", "passage")
@@ -224,12 +241,12 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CleanerError as exc:
-        err.print(f"error: {exc.message}", markup=False)
+        err.print(f"error: {exc.message}", markup=False, soft_wrap=True)
         if exc.hint:
-            err.print(f"hint: {exc.hint}", markup=False)
+            err.print(f"hint: {exc.hint}", markup=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("error: interrupted; the previous output was left as it was", markup=False)
+        err.print("error: interrupted; the previous output was left as it was", markup=False, soft_wrap=True)
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -241,9 +258,9 @@ def main() -> None:
 
 
 def _click_exceptions():
-    import click
-
-    return click.ClickException
+    """click's ClickException, wherever this typer takes click from (typer >= 0.2x vendors
+    its own copy, whose exceptions are not `click.ClickException`s)."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 if __name__ == "__main__":

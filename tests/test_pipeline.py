@@ -153,6 +153,34 @@ def test_too_many_errors_exits_non_zero_but_writes_outputs(tmp_path: Path) -> No
     assert (out / "errors.parquet").exists()
 
 
+def test_repeated_ids_become_errors_whatever_the_batching(tmp_path: Path) -> None:
+    """Ids are checked in the workers (within a batch) and in the main process (across
+    batches, by running a batch again): the first record with an id wins either way."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    words = "A record long enough to be kept by the quality stage, with its own words: {}. "
+
+    def lines(ids: list[str]) -> str:
+        return "\n".join(json.dumps({"id": i, "text": words.format(f"{i} {n}") * 12}) for n, i in enumerate(ids)) + "\n"
+
+    (dump / "a.jsonl").write_text(lines(["x1", "x2", "x3", "x4", "x5"]))
+    (dump / "b.jsonl").write_text(lines(["x6", "x2", "x6", "x7"]))  # x2: an earlier batch's; x6: its own batch's
+    expected = {("a.jsonl", n) for n in range(5)} | {("b.jsonl", n) for n in range(4)}
+    digests = []
+    for batch, workers in [(2, 2), (2, 1), (100, 2)]:
+        config = write_config(tmp_path / f"c{batch}.yaml", f"executor:\n  batch_docs: {batch}\nreaders:\n  max_errors: 1.0\nstages: [encoding]\n")
+        out = tmp_path / f"out-{batch}-{workers}"
+        run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-w", str(workers), "-q")
+        errors = read_rows(out, "errors.parquet")
+        assert [(e["source"], e["record"]) for e in errors] == [("b.jsonl", 1), ("b.jsonl", 2)]
+        assert all("duplicate id" in e["error"] for e in errors)
+        kept = [r["id"] for r in read_rows(out, "data")]
+        assert kept == ["x1", "x2", "x3", "x4", "x5", "x6", "x7"]
+        assert_each_record_once(out, expected)
+        digests.append({k: v for k, v in output_digests(out).items() if k != "config.resolved.yaml"})
+    assert digests[0] == digests[1] == digests[2]
+
+
 # --- determinism ----------------------------------------------------------------------------
 
 
@@ -179,6 +207,32 @@ def test_outputs_are_byte_identical_for_any_worker_count(tmp_path: Path) -> None
         digests.append(output_digests(tmp_path / name))
     assert digests[0] == digests[1] == digests[2]
     assert len(read_rows(tmp_path / "a", "data")) > 5
+
+
+def test_final_filter_pass_equals_the_general_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With dedup last, the final pass filters parked output rows in the main process; it
+    must write exactly what re-running the documents through the workers writes."""
+    from cleaner.config import load_config
+    from cleaner.pipeline import runner
+
+    dump = tmp_path / "dump"
+    build_mixed_dump(dump, None)
+    near = [{"id": f"n{i}", "text": (REPO / "raw" / SAMPLES[i % 2]).read_text().replace("the", "a", i)} for i in range(6)]
+    (dump / "near.jsonl").write_text("\n".join(json.dumps(r) for r in near) + "\n")
+    config = load_config(write_config(tmp_path / "c.yaml", "executor:\n  batch_docs: 5\nstages: [encoding, boilerplate, dedup]\n"))
+    assert runner.final_pass_filters(runner.StageRunner(config))
+
+    def run(name: str) -> tuple[dict, dict]:
+        summary = runner.run_pipeline(config, runner.RunOptions(dump, tmp_path / name, workers=1))
+        stats = {stage: {k: v for k, v in st.items() if k not in ("seconds", "decide")} for stage, st in summary.stats["stages"].items()}
+        return output_digests(tmp_path / name), stats
+
+    fast = run("fast")
+    monkeypatch.setattr(runner, "final_pass_filters", lambda _: False)
+    general = run("general")
+    assert fast == general
+    assert fast[1]["dedup"]["docs_in"] > fast[1]["dedup"]["docs_out"], "the dump must hold duplicates"
+    assert read_rows(tmp_path / "fast", "spans.parquet"), "kept documents must carry boilerplate spans"
 
 
 # --- atomic output --------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """How batches run: in this process, in a local process pool, or (later) on a cluster.
 
 An executor only has to offer `map(fn, items)` that yields results in input order with a
-bounded number of batches in flight, plus context management. The pipeline never depends on
+bounded number of batches in flight, `run_one(fn, item)` that runs one item at once, plus
+context management. The pipeline never depends on
 which one runs, so outputs are identical for any worker count.
 """
 

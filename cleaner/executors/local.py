@@ -29,6 +29,9 @@ class SerialExecutor:
         for item in items:
             yield fn(item)
 
+    def run_one(self, fn: Callable[[T], R], item: T) -> R:
+        return fn(item)
+
     def __enter__(self) -> SerialExecutor:
         return self
 
@@ -53,6 +56,10 @@ class LocalExecutor:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+    def run_one(self, fn: Callable[[T], R], item: T) -> R:
+        """Run one more item now (while `map` may have others in flight) and wait for it."""
+        return self._pool.submit(fn, item).result()
 
     def __enter__(self) -> LocalExecutor:
         return self

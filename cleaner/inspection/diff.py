@@ -40,7 +40,10 @@ def elide(pieces: list[Piece], context: int = 120) -> list[Piece]:
         if piece.kind != "same" or len(piece.text) <= 2 * context + 5:
             out.append(piece)
             continue
-        head = piece.text[:context] if index > 0 else ""
-        tail = piece.text[-context:] if index < len(pieces) - 1 else ""
-        out.append(Piece("same", f"{head} … {tail}".strip()))
+        first, last = index == 0, index == len(pieces) - 1
+        # keep the text next to a difference; an identical text (one piece) keeps its start
+        head = piece.text[:context] if not first or last else ""
+        tail = piece.text[-context:] if not last else ""
+        # no strip(): the whitespace at the ends separates this run from the changed words
+        out.append(Piece("same", (f"{head} " if head else "") + "…" + (f" {tail}" if tail else "")))
     return out

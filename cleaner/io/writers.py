@@ -4,6 +4,10 @@ Writers take Arrow record batches (built in the workers) and cut row groups at e
 `row_group_rows` rows, so a file's bytes do not depend on how its rows were batched on the
 way here, and memory stays bounded by one row group however large the output grows. The
 data writer rolls over to a new `part-NNNNN.parquet` every `rows_per_file` rows.
+
+Long free-text columns (`text`) get neither a dictionary (their values almost never repeat,
+so pyarrow would build one only to throw it away) nor min/max statistics (a prefix of some
+document is of no use to a reader's predicate pushdown).
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+#: Columns holding whole documents or passages: no dictionary, no statistics.
+FREE_TEXT = frozenset({"text"})
 
 
 class TableWriter:
@@ -25,7 +32,9 @@ class TableWriter:
         self._pending: list[pa.RecordBatch] = []
         self._pending_rows = 0
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = pq.ParquetWriter(path, schema, compression=compression or "none", compression_level=level)
+        coded = [name for name in schema.names if name not in FREE_TEXT]
+        self._writer = pq.ParquetWriter(path, schema, compression=compression or "none", compression_level=level,
+                                        use_dictionary=coded, write_statistics=coded)
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
         """Append a record batch of this writer's schema."""

@@ -1,58 +1,90 @@
-"""Documents waiting between two passes, on disk, exactly as the workers packed them.
+"""Documents waiting between two passes, on disk, written by the workers themselves.
 
 A global stage needs every document sketched before any can be decided, so the survivors of
-a pass are parked here rather than in memory. Each entry is one batch: the ids of its
-documents (the main process needs them to attach decisions) and the documents themselves as
-an opaque pickled blob that the main process never unpickles: it only forwards the blob to a
-worker in the next pass, so parking costs a write and a read, not a conversion.
+a pass are parked on disk rather than in memory. Each worker pickles its batch's survivors
+straight into a file of the run's work folder and hands the main process only a `Parcel`:
+the file's path and the ids of its documents (the main process needs them to attach
+decisions). The main process never touches the documents themselves, so parking costs one
+write and one read in the workers, and no text crosses a process pipe twice: on a
+dedup-only run that halves what the main process receives, and the main process is the
+bottleneck (it reads the input and writes the output).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cleaner.document import Document
+from cleaner.pipeline import rows
 
 
 @dataclass(frozen=True, slots=True)
 class Parcel:
-    """A batch of documents in transit: their ids and their pickled form."""
+    """A batch of parked documents: their ids and the file that holds them."""
 
     ids: list[str]
-    blob: bytes
+    path: str
 
     def documents(self) -> list[Document]:
-        return pickle.loads(self.blob)
+        """Load the documents and delete their file (a parcel is consumed exactly once)."""
+        return self.load()
 
 
-def pack(docs: list[Document]) -> Parcel:
-    return Parcel([d.id for d in docs], pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+    def load(self) -> Any:
+        """What `pack` parked (documents, or output rows), deleting the file."""
+        with open(self.path, "rb") as source:
+            parked = pickle.load(source)
+        os.unlink(self.path)
+        return parked
+
+
+def pack(docs: list[Document], path: str, as_rows: bool = False) -> Parcel:
+    """Park `docs` in a new file at `path`: as Documents, or (`as_rows`) as the data and
+    spans output rows they will become when the next pass only filters them."""
+    parked = (rows.data_batch(docs), rows.spans_batch(docs)) if as_rows else docs
+    with open(path, "wb") as sink:
+        pickle.dump(parked, sink, protocol=pickle.HIGHEST_PROTOCOL)
+    return Parcel([d.id for d in docs], path)
 
 
 class IntermediateWriter:
-    """Appends parcels; `close()` returns how many documents were written."""
+    """The parcels of one pass, in input order: a folder of parcel files plus an index.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    `path_for(n)` names the file the worker of batch n writes; the index (ids and paths,
+    appended as results arrive in order) is what the next pass reads back. `close()`
+    returns how many documents were parked.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "index.pkl"
         self.count = 0
-        self._file = open(path, "wb")
+        self._index = open(self.path, "wb")
+
+    def path_for(self, batch: int) -> str:
+        return str(self.folder / f"batch-{batch:07d}.pkl")
 
     def write(self, parcel: Parcel) -> None:
         if parcel.ids:
-            pickle.dump(parcel, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(parcel, self._index, protocol=pickle.HIGHEST_PROTOCOL)
             self.count += len(parcel.ids)
+        else:
+            os.unlink(parcel.path)
 
     def close(self) -> int:
-        self._file.close()
+        self._index.close()
         return self.count
 
 
-def read_parcels(path: Path) -> Iterator[Parcel]:
-    """The parcels of an intermediate file, in the order they were written."""
-    with open(path, "rb") as source:
+def read_parcels(index: Path) -> Iterator[Parcel]:
+    """The parcels of a pass's index file, in the order they were written."""
+    with open(index, "rb") as source:
         while True:
             try:
                 yield pickle.load(source)

@@ -6,7 +6,7 @@ The runner counts all three to check that every record read ends up exactly once
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Union
 
 from cleaner.document import Document, Drop
@@ -28,7 +28,7 @@ class Removed:
     similarity: float | None = None
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class Errored:
     error: str
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 Outcome = Union[Document, Removed, Errored]

@@ -13,7 +13,8 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,11 +25,13 @@ from cleaner.executors import make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
 from cleaner.pipeline.memory import tame_allocators
-from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
+from cleaner.pipeline.final_filter import filter_rows
+from cleaner.pipeline.intermediate import IntermediateWriter, Parcel, read_parcels
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
 from cleaner.pipeline.stats import StageStats, merge_all
-from cleaner.pipeline.worker import BatchTask, StageRunner, init_worker, run_batch
+from cleaner.pipeline.ids import IdRegistry
+from cleaner.pipeline.worker import BatchResult, BatchTask, StageRunner, init_worker, run_batch
 from cleaner.stages.base import Decisions, DocKey, GlobalStage
 
 
@@ -114,6 +117,8 @@ class _Run:
         self.decide: dict[str, dict[str, Any]] = {}
         self.removed: Counter[tuple[str, str]] = Counter()
         self.sinks = OutputSinks(staged.path, config.output)
+        self.ids = IdRegistry()
+        self.filters_last = final_pass_filters(self.runner)
 
     def execute(self, files, refused) -> RunSummary:
         counts = ReadCounts()
@@ -126,7 +131,10 @@ class _Run:
                 final = index == len(segments) - 1
                 if index:
                     self.progress.phase(f"pass {index + 1}: {segment.apply_global}", float(self._parked) or None)
-                items, decisions = self._pass(executor, index, items, decisions, final)
+                if final and self.filters_last:
+                    self._filter_pass(segment.apply_global, items, decisions)
+                else:
+                    items, decisions = self._pass(executor, index, items, decisions, final)
         self.sinks.close()
         return self._summary(counts, files)
 
@@ -137,8 +145,13 @@ class _Run:
             stage = self.runner.stages[segment.sketch_global]
             assert isinstance(stage, GlobalStage)
             collector = stage.collector(self.staged.work)
-        parked = None if final else IntermediateWriter(self.staged.work / f"pass-{index + 1}.bin")
-        for result in executor.map(run_batch, self._tasks(index, items, decisions)):
+        parked = None if final else IntermediateWriter(self.staged.work / f"pass-{index + 1}")
+        submitted: deque[BatchTask] = deque()
+        tasks = _remembered(self._tasks(index, items, decisions, parked), submitted)
+        for result in executor.map(run_batch, tasks):
+            task = submitted.popleft()
+            if task.items is not None:
+                result = self._with_unique_ids(executor, task, result)
             merge_all(self.stats, result.stats)
             self.removed.update(result.removed)
             self.stats["read"].counts.update(result.read)
@@ -163,23 +176,51 @@ class _Run:
             self.decide[segment.sketch_global] = {**decisions.stats, "seconds": round(time.perf_counter() - started, 3)}
         return next_items, decisions
 
-    def _tasks(self, index: int, items, decisions: Decisions | None) -> Iterator[BatchTask]:
+    def _filter_pass(self, name: str, parcels: Iterator[Parcel], decisions: Decisions) -> None:
+        """The last pass in the main process, over parked output rows (`final_filter`)."""
+        clusters = _clusters_by_doc(decisions)
+        for parcel in parcels:
+            data, spans = parcel.load()
+            batch = filter_rows(data, spans, decisions, clusters)
+            merge_all(self.stats, {name: batch.stats})
+            self.removed.update(batch.removed)
+            for table, rows in batch.tables.items():
+                self.sinks.write(table, rows)
+            self.progress.advance(batch.size)
+
+    def _with_unique_ids(self, executor, task: BatchTask, result: BatchResult) -> BatchResult:
+        """`result`, or the batch run again if it reuses ids of earlier batches (rare)."""
+        if self.ids.add_new(result.doc_ids):
+            return result
+        taken = self.ids.taken(result.doc_ids)
+        result = executor.run_one(run_batch, replace(task, taken=taken | task.taken))
+        self.ids.add(result.doc_ids)
+        return result
+
+    def _tasks(self, index: int, items, decisions: Decisions | None, parked: IntermediateWriter | None) -> Iterator[BatchTask]:
         """Batches of the first pass's reader items, or the parked parcels of a later pass
         with the previous global stage's decisions for their documents attached."""
         if decisions is None:
             executor_settings = self.config.executor
-            for batch in batched(items, executor_settings.batch_docs, int(executor_settings.batch_mb * 2**20)):
-                yield BatchTask(index, items=batch)
+            for n, batch in enumerate(batched(items, executor_settings.batch_docs, int(executor_settings.batch_mb * 2**20))):
+                yield BatchTask(index, items=batch, park_to=parked.path_for(n) if parked else None,
+                                park_as_rows=self._parks_rows(index))
             return
         clusters = _clusters_by_doc(decisions)
-        for parcel in items:
+        for n, parcel in enumerate(items):
             yield BatchTask(
                 index,
                 parcel=parcel,
+                park_to=parked.path_for(n) if parked else None,
+                park_as_rows=self._parks_rows(index),
                 decisions={i: decisions.per_doc[i] for i in parcel.ids if i in decisions.per_doc},
                 duplicate_counts={i: decisions.duplicate_counts[i] for i in parcel.ids if i in decisions.duplicate_counts},
                 cluster_rows={i: clusters[i] for i in parcel.ids if i in clusters},
             )
+
+    def _parks_rows(self, index: int) -> bool:
+        """Whether pass `index` parks output rows: the next pass is a final filter pass."""
+        return self.filters_last and index == len(self.runner.segments) - 2
 
     def _summary(self, counts: ReadCounts, files) -> RunSummary:
         read = self.stats["read"]
@@ -206,6 +247,23 @@ class _Run:
         return RunSummary(self.options.output, counts.records, kept, errors, self.removed, stats=stats)
 
     _parked = 0
+
+
+def final_pass_filters(runner: StageRunner) -> bool:
+    """Whether the last pass only carries out a drop-only global stage (see `final_filter`)."""
+    last = runner.segments[-1]
+    if last.apply_global is None or last.stages or last.sketch_global is not None:
+        return False
+    stage = runner.stages[last.apply_global]
+    return isinstance(stage, GlobalStage) and stage.drops_only
+
+
+def _remembered(tasks: Iterator[BatchTask], submitted: deque[BatchTask]) -> Iterator[BatchTask]:
+    """`tasks`, each appended to `submitted` as the executor takes it (results come back in
+    the same order, so the oldest remembered task is the one a result belongs to)."""
+    for task in tasks:
+        submitted.append(task)
+        yield task
 
 
 def _clusters_by_doc(decisions: Decisions | None) -> dict[str, list[dict]]:

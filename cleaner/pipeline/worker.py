@@ -21,7 +21,8 @@ import pyarrow as pa
 from cleaner.config import Config
 from cleaner.document import Document, Drop
 from cleaner.errors import RecordError
-from cleaner.io.readers.base import ReadFailure, ReadSkip
+from cleaner.io.readers.base import Deferred, ReadFailure, ReadSkip
+from cleaner.pipeline.ids import reject_repeated_ids
 from cleaner.pipeline.outcomes import (
     Errored,
     Outcome,
@@ -46,7 +47,9 @@ _FIELDS = ("url", "title", "date", "author")
 @dataclass(slots=True)
 class BatchTask:
     """One batch for one pass: reader items (first pass) or a parcel of parked documents,
-    with the previous global stage's decisions for these documents."""
+    with the previous global stage's decisions for these documents; `park_to` is the file
+    the survivors go to when a later pass follows (None in the final pass); `taken` are ids
+    that earlier batches used (see `cleaner.pipeline.ids`)."""
 
     segment: int
     items: list[Any] | None = None
@@ -54,6 +57,9 @@ class BatchTask:
     decisions: dict[str, Any] = field(default_factory=dict)
     duplicate_counts: dict[str, int] = field(default_factory=dict)
     cluster_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    park_to: str | None = None
+    park_as_rows: bool = False
+    taken: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -70,6 +76,7 @@ class BatchResult:
     size: int
     sketch: Any
     stats: dict[str, StageStats]
+    doc_ids: list[str] = field(default_factory=list)
 
 
 class StageRunner:
@@ -84,13 +91,16 @@ class StageRunner:
     def run_batch(self, task: BatchTask) -> BatchResult:
         segment = self.segments[task.segment]
         final = task.segment == len(self.segments) - 1
-        items = task.items if task.items is not None else task.parcel.documents()
+        items = first_pass_items(task) if task.items is not None else task.parcel.documents()
         clusters = self._cluster_rows(items, task)
         stats: dict[str, StageStats] = {}
         outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
         kept = [o for o in outcomes if isinstance(o, Document)]
-        result = BatchResult(self._tables(outcomes, kept, clusters, final), None if final else pack(kept),
+        parcel = None if final or task.park_to is None else pack(kept, task.park_to, task.park_as_rows)
+        result = BatchResult(self._tables(outcomes, kept, clusters, final), parcel,
                              [d.id for d in kept], [len(d.text) for d in kept], Counter(), Counter(), len(items), None, stats)
+        if task.items is not None:
+            result.doc_ids = [item.id for item in items if isinstance(item, Document)]
         self._count(outcomes, result)
         if segment.sketch_global is not None:
             started = time.perf_counter()
@@ -203,6 +213,21 @@ class StageRunner:
                 st.counts["empty"] += 1
                 return Removed(doc.id, doc.source, doc.record, name, "empty", f"no text left after the {name} stage", received)
         return None
+
+
+def first_pass_items(task: BatchTask) -> list[Any]:
+    """The batch's reader items with deferred records parsed and repeated ids rejected."""
+    return reject_repeated_ids([_parsed(item) for item in task.items], task.taken)
+
+
+def _parsed(item: Any) -> Any:
+    if not isinstance(item, Deferred):
+        return item
+    try:
+        return item.parse()
+    except Exception as exc:  # a reader bug must not sink the run; it is reported per record
+        log.exception("parsing record %s of %s failed", item.record, item.source)
+        return ReadFailure(item.source, item.record, f"internal error while parsing: {type(exc).__name__}: {exc}")
 
 
 def apply_edit(doc: Document, edit: Edit, st: StageStats) -> None:

@@ -69,7 +69,13 @@ class GlobalStage(Stage):
     3. `apply(doc, decision)` runs in the workers on the next pass: it returns a Drop
        (filter-like: dedup) or an Edit (transform-like: passages), or None to pass the
        document through unchanged.
+
+    A stage whose `apply` returns its decision when that is a Drop and None otherwise, and
+    never edits, sets `drops_only`: when it is the last stage, the final pass then filters
+    parked output rows in the main process (`cleaner.pipeline.final_filter`).
     """
+
+    drops_only: bool = False
 
     @abstractmethod
     def sketch(self, docs: list[Document]) -> Any:

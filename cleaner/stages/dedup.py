@@ -28,6 +28,7 @@ class DocumentDedup(GlobalStage):
     around keepers."""
 
     name = "dedup"
+    drops_only = True
     options = (
         Option("threshold", float, 0.8, "Jaccard similarity of word n-gram sets at or above which a document "
                "is a near duplicate of its cluster's keeper", minimum=0.01, maximum=1.0),

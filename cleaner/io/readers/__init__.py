@@ -49,12 +49,13 @@ def file_format(file: InputFile) -> str:
         return detect_format(file.source, _peek(stream))
 
 
-def read_file(file: InputFile, settings: Settings) -> ItemStream:
-    """Every record of `file`, in order; never raises for bad content."""
+def read_file(file: InputFile, settings: Settings, defer: bool = False) -> ItemStream:
+    """Every record of `file`, in order; never raises for bad content. With `defer`, records
+    that are costly to decode may come out as `Deferred` items (see there)."""
     last = -1
     count = 0
     try:
-        for item in _read(file, settings):
+        for item in _read(file, settings, defer):
             if item.record is not None:
                 last = item.record
             count += 1
@@ -66,7 +67,7 @@ def read_file(file: InputFile, settings: Settings) -> ItemStream:
         yield ReadSkip(file.source, file.source, 0, "empty", "the file holds no records")
 
 
-def _read(file: InputFile, settings: Settings) -> ItemStream:
+def _read(file: InputFile, settings: Settings, defer: bool) -> ItemStream:
     try:
         stream, codec = open_stream(file.path)
     except OSError as exc:
@@ -79,6 +80,8 @@ def _read(file: InputFile, settings: Settings) -> ItemStream:
         fmt = detect_format(file.source, _peek(stream))
         if fmt == "parquet":
             yield from _read_parquet(file, stream, codec, settings)
+        elif fmt == "jsonl":
+            yield from read_jsonl(stream, file.source, settings, defer)
         else:
             yield from STREAM_READERS[fmt](stream, file.source, settings)
 

@@ -46,7 +46,28 @@ class FileNote:
     record = None
 
 
-Item = Union[Document, ReadFailure, ReadSkip, FileNote]
+class Deferred:
+    """A record the reader has found but not yet decoded; `parse()` turns it into an item.
+
+    The main process reads the input alone, so readers whose per-record decoding is costly
+    (JSON) hand the raw bytes to the worker that processes the batch, which parses them
+    there, in parallel. Subclasses carry `source` and `record` like every other item.
+    """
+
+    __slots__ = ()
+    source: str
+    record: int
+
+    def parse(self) -> Document | ReadFailure | ReadSkip:
+        raise NotImplementedError
+
+    @property
+    def size(self) -> int:
+        """Bytes of payload, for batching."""
+        raise NotImplementedError
+
+
+Item = Union[Document, ReadFailure, ReadSkip, FileNote, Deferred]
 ItemStream = Iterator[Item]
 
 

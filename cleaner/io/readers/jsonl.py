@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from cleaner.errors import RecordError
-from cleaner.io.readers.base import ItemStream, ReadFailure
+from cleaner.io.readers.base import Deferred, ItemStream, ReadFailure
 from cleaner.io.readers.records import FieldMap, record_to_item
 from cleaner.options import Settings
 
 _CHUNK = 1 << 20
 
 
-def read_jsonl(stream: BinaryIO, source: str, settings: Settings) -> ItemStream:
+@dataclass(frozen=True, slots=True)
+class UnparsedLine(Deferred):
+    """One JSON line whose decoding is left to a worker (see `Deferred`)."""
+
+    source: str
+    record: int
+    line: bytes
+    fields: FieldMap
+
+    def parse(self):
+        return _parse_line(self.line, self.source, self.record, self.fields)
+
+    @property
+    def size(self) -> int:
+        return len(self.line)
+
+
+def read_jsonl(stream: BinaryIO, source: str, settings: Settings, defer: bool = False) -> ItemStream:
     """Yield one item per non-blank line; record N is the N-th non-blank line (0-based).
 
     A line longer than `max_record_mb` is skipped without loading it; malformed JSON, a
-    missing text field or bad UTF-8 is an error row for that line only.
+    missing text field or bad UTF-8 is an error row for that line only. With `defer`, lines
+    come out as `UnparsedLine`s for a worker to decode.
     """
     limit = int(settings.max_record_mb * 2**20)
     fields = FieldMap.from_settings(settings)
@@ -33,7 +52,7 @@ def read_jsonl(stream: BinaryIO, source: str, settings: Settings) -> ItemStream:
             continue
         if not line.strip():
             continue
-        yield _parse_line(line, source, index, fields)
+        yield UnparsedLine(source, index, line, fields) if defer else _parse_line(line, source, index, fields)
         index += 1
 
 
