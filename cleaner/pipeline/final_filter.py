@@ -2,10 +2,9 @@
 
 Such a pass changes no text: each parked document is either kept (with its cluster size) or
 removed (with the decision's reason). So the pass before it parks its survivors as the
-output rows they will become (`rows.data_batch` and `rows.spans_batch`, built in parallel
-in the workers), and this pass runs in the main process over those rows: it removes the
-dropped rows, fills `duplicate_count`, and builds the removed and cluster rows from the
-columns. No document is unpickled, re-processed or sent through a pipe a second time.
+output rows they will become (`rows.data_batch` and `rows.spans_batch`), and this pass
+works on those rows: it removes the dropped rows, fills `duplicate_count`, and builds the
+removed and cluster rows from the columns. No document is unpickled or processed again.
 
 The rows, their order and the stage statistics are exactly those the general path
 (`worker.StageRunner` with `GlobalStage.apply`) produces; a test runs both and compares.

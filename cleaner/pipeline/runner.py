@@ -25,8 +25,7 @@ from cleaner.executors import make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
 from cleaner.pipeline.memory import tame_allocators
-from cleaner.pipeline.final_filter import filter_rows
-from cleaner.pipeline.intermediate import IntermediateWriter, Parcel, read_parcels
+from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
 from cleaner.pipeline.stats import StageStats, merge_all
@@ -131,10 +130,7 @@ class _Run:
                 final = index == len(segments) - 1
                 if index:
                     self.progress.phase(f"pass {index + 1}: {segment.apply_global}", float(self._parked) or None)
-                if final and self.filters_last:
-                    self._filter_pass(segment.apply_global, items, decisions)
-                else:
-                    items, decisions = self._pass(executor, index, items, decisions, final)
+                items, decisions = self._pass(executor, index, items, decisions, final)
         self.sinks.close()
         return self._summary(counts, files)
 
@@ -176,18 +172,6 @@ class _Run:
             self.decide[segment.sketch_global] = {**decisions.stats, "seconds": round(time.perf_counter() - started, 3)}
         return next_items, decisions
 
-    def _filter_pass(self, name: str, parcels: Iterator[Parcel], decisions: Decisions) -> None:
-        """The last pass in the main process, over parked output rows (`final_filter`)."""
-        clusters = _clusters_by_doc(decisions)
-        for parcel in parcels:
-            data, spans = parcel.load()
-            batch = filter_rows(data, spans, decisions, clusters)
-            merge_all(self.stats, {name: batch.stats})
-            self.removed.update(batch.removed)
-            for table, rows in batch.tables.items():
-                self.sinks.write(table, rows)
-            self.progress.advance(batch.size)
-
     def _with_unique_ids(self, executor, task: BatchTask, result: BatchResult) -> BatchResult:
         """`result`, or the batch run again if it reuses ids of earlier batches (rare)."""
         if self.ids.add_new(result.doc_ids):
@@ -213,6 +197,7 @@ class _Run:
                 parcel=parcel,
                 park_to=parked.path_for(n) if parked else None,
                 park_as_rows=self._parks_rows(index),
+                filter_parked=self._parks_rows(index - 1),
                 decisions={i: decisions.per_doc[i] for i in parcel.ids if i in decisions.per_doc},
                 duplicate_counts={i: decisions.duplicate_counts[i] for i in parcel.ids if i in decisions.duplicate_counts},
                 cluster_rows={i: clusters[i] for i in parcel.ids if i in clusters},

@@ -32,12 +32,13 @@ from cleaner.pipeline.outcomes import (
     removed_from_skip,
 )
 from cleaner.pipeline import rows
+from cleaner.pipeline.final_filter import filter_rows
 from cleaner.pipeline.intermediate import Parcel, pack
 from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
 from cleaner.stages import stage_class
-from cleaner.stages.base import Edit, Filter, GlobalStage, Stage, Transform
+from cleaner.stages.base import Decisions, Edit, Filter, GlobalStage, Stage, Transform
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,10 @@ _FIELDS = ("url", "title", "date", "author")
 class BatchTask:
     """One batch for one pass: reader items (first pass) or a parcel of parked documents,
     with the previous global stage's decisions for these documents; `park_to` is the file
-    the survivors go to when a later pass follows (None in the final pass); `taken` are ids
-    that earlier batches used (see `cleaner.pipeline.ids`)."""
+    the survivors go to when a later pass follows (None in the final pass), as output rows
+    when `park_as_rows`; `filter_parked`: the parcel holds such rows and this pass only
+    filters them (`cleaner.pipeline.final_filter`); `taken` are ids that earlier batches
+    used (see `cleaner.pipeline.ids`)."""
 
     segment: int
     items: list[Any] | None = None
@@ -59,6 +62,7 @@ class BatchTask:
     cluster_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     park_to: str | None = None
     park_as_rows: bool = False
+    filter_parked: bool = False
     taken: frozenset[str] = frozenset()
 
 
@@ -89,6 +93,8 @@ class StageRunner:
         self.segments: list[Segment] = plan_segments(list(self.stages), global_flags(self.stages))
 
     def run_batch(self, task: BatchTask) -> BatchResult:
+        if task.filter_parked:
+            return self._filter_parked(task)
         segment = self.segments[task.segment]
         final = task.segment == len(self.segments) - 1
         items = first_pass_items(task) if task.items is not None else task.parcel.documents()
@@ -109,6 +115,14 @@ class StageRunner:
             result.sketch = stage.sketch(kept)
             stats.setdefault(segment.sketch_global, StageStats()).seconds += time.perf_counter() - started
         return result
+
+    def _filter_parked(self, task: BatchTask) -> BatchResult:
+        """The final pass of a drop-only global stage, over parked output rows."""
+        data, spans = task.parcel.load()
+        decisions = Decisions(per_doc=task.decisions, duplicate_counts=task.duplicate_counts)
+        out = filter_rows(data, spans, decisions, task.cluster_rows)
+        name = self.segments[task.segment].apply_global
+        return BatchResult(out.tables, None, [], [], out.removed, Counter(), out.size, None, {name: out.stats})
 
     @staticmethod
     def _cluster_rows(items: list[Any], task: BatchTask) -> list[dict[str, Any]]:
