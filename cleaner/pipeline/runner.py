@@ -125,7 +125,8 @@ class _Run:
         items: Iterator[Any] = read_items(files, refused, self.config.readers, self.options.limit, counts, self.progress.advance)
         decisions: Decisions | None = None
         segments = self.runner.segments
-        with make_executor(self.options.workers, init_worker, (self.config, os.getpid())) as executor:
+        spool = self.staged.work / "spool"
+        with make_executor(self.options.workers, init_worker, (self.config, os.getpid()), spool) as executor:
             for index, segment in enumerate(segments):
                 final = index == len(segments) - 1
                 if index:
