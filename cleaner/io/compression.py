@@ -41,10 +41,19 @@ def open_stream(path: Path) -> tuple[BinaryIO, str | None]:
     return open_with_codec(path, codec), codec
 
 
+#: Read buffer: every refill releases and re-takes the GIL, and while the main process also
+#: hands batches to workers and takes results back, each re-take can wait for another
+#: thread's switch interval (5 ms). With the default 8 KB, reading 225 MB of JSON lines
+#: cost the main thread 0.9 s in a parallel run (0.08 s alone); with 1 MB, a tenth of that.
+#: Plain files only: a decompressor raises on a truncated stream when a refill reaches the
+#: cut, so a large buffer over one would lose the records decoded just before the cut.
+BUFFER = 1 << 20
+
+
 def open_with_codec(path: Path, codec: str | None) -> BinaryIO:
     """A buffered binary stream over `path` decoded with `codec` (None: raw bytes)."""
     if codec is None:
-        return open(path, "rb")
+        return open(path, "rb", buffering=BUFFER)
     if codec == "gzip":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     if codec == "bz2":

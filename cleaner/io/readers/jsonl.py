@@ -26,6 +26,11 @@ class UnparsedLine(Deferred):
     def parse(self):
         return _parse_line(self.line, self.source, self.record, self.fields)
 
+    def __reduce__(self):
+        """Pickle as the constructor's arguments (a batch holds hundreds of these, and the
+        default protocol for frozen slotted dataclasses builds a state dict for each)."""
+        return (UnparsedLine, (self.source, self.record, self.line, self.fields))
+
     @property
     def size(self) -> int:
         return len(self.line)
