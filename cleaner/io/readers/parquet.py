@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from cleaner.errors import RecordError
 from cleaner.io.readers.base import ItemStream, ReadFailure
@@ -19,6 +18,8 @@ def read_parquet(path: Path, source: str, settings: Settings) -> ItemStream:
     fields = FieldMap.from_settings(settings)
     limit = settings.max_record_mb * 2**20
     try:
+        import pyarrow.parquet as pq  # here, not at the top: workers never read Parquet, and it costs them 9 MB
+
         parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=1024):
             for row in batch.to_pylist():
