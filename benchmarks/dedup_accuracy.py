@@ -191,7 +191,9 @@ def _paragraph_overlaps(c: gen.DocCorpus, family_of: np.ndarray) -> list[tuple[i
     return list(zip(a[near].tolist(), b[near].tolist()))
 
 
-def ideal_removals(n: int, edges: list[tuple[int, int, float]]) -> int:
+def duplicate_groups(n: int, edges: list[tuple[int, int, float]]) -> list[list[int]]:
+    """Connected components of size >= 2 of the duplicate graph, members in input order."""
+    pairs = [(a, b) for a, b, _ in edges]
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -200,9 +202,22 @@ def ideal_removals(n: int, edges: list[tuple[int, int, float]]) -> int:
             x = parent[x]
         return x
 
-    for a, b, _ in edges:
+    for a, b in pairs:
         parent[find(a)] = find(b)
-    return n - len({find(x) for x in range(n)})
+    groups: dict[int, list[int]] = {}
+    for a, b in pairs:
+        for x in (a, b):
+            groups.setdefault(find(x), [])
+    for x in range(n):
+        root = find(x)
+        if root in groups:
+            groups[root].append(x)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def ideal_removals(n: int, edges: list[tuple[int, int, float]]) -> int:
+    """Removals of an ideal run: all but one member of each duplicate group."""
+    return sum(len(group) - 1 for group in duplicate_groups(n, edges))
 
 
 def star_removals(edges: list[tuple[int, int, float]]) -> int:

@@ -152,7 +152,7 @@ def prepare_corpus(n: int, shards: int) -> Corpus | None:
         _write_shards(folder, c.ids, c.texts, shards)
         truth = {
             "docs": n, "seed": SEED, "threshold": accuracy.THRESHOLD, "ids": c.ids,
-            "groups": [[c.ids[i] for i in g] for g in _components(n, [(a, b) for a, b, _ in edges])],
+            "groups": [[c.ids[i] for i in g] for g in accuracy.duplicate_groups(n, edges)],
             "ideal_removals": accuracy.ideal_removals(n, edges), "megabytes": sum(map(len, c.texts)) / 1e6,
         }  # fmt: skip
         tmp = truth_path.with_suffix(".tmp")
@@ -176,29 +176,6 @@ def _write_shards(folder: Path, ids: list[str], texts: list[str], shards: int) -
             for doc_id, text in zip(ids[s * per_shard : (s + 1) * per_shard], texts[s * per_shard : (s + 1) * per_shard]):
                 f.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
         os.replace(tmp, part)
-
-
-def _components(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
-    """Connected components of size >= 2 of the duplicate graph."""
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = {}
-    for a, b in pairs:
-        for x in (a, b):
-            groups.setdefault(find(x), [])
-    for x in range(n):
-        root = find(x)
-        if root in groups:
-            groups[root].append(x)
-    return [g for g in groups.values() if len(g) > 1]
 
 
 def score(removed: set[str], corpus: Corpus) -> tuple[float, float, float]:

@@ -13,6 +13,8 @@ workers with forkserver and unpickles the pipeline there.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datasketch.lsh import _optimal_param
 from datatrove.pipeline.dedup.minhash import MinhashConfig
 from datatrove.utils.hashing import HashConfig
@@ -41,3 +43,28 @@ def minhash_config() -> MinhashConfig:
     """
     bands, rows = _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5)
     return MinhashConfig(n_grams=NGRAM, num_buckets=bands, hashes_per_bucket=rows, hash_config=HashConfig(precision=64))
+
+
+
+def minhash_steps(read, workdir: Path, config: MinhashConfig, tokenizer, shards: int, workers: int,
+                  writers: list, exclusion_writer=None) -> list:
+    """datatrove's four MinHash steps as `LocalPipelineExecutor`s, as in its examples:
+    signatures of what `read()` yields, buckets, clusters, then `read()` again through
+    `MinhashDedupFilter` (removed documents to `exclusion_writer`) into `writers`."""
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.dedup import MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupFilter, MinhashDedupSignature
+
+    def logs(name: str) -> str:
+        return str(workdir / "logs" / name)
+
+    signatures, buckets, remove_ids = (str(workdir / name) for name in ("signatures", "buckets", "remove_ids"))
+    dedup_filter = MinhashDedupFilter(input_folder=remove_ids, exclusion_writer=exclusion_writer)
+    return [
+        LocalPipelineExecutor([read(), MinhashDedupSignature(output_folder=signatures, config=config, language=tokenizer)],
+                              tasks=shards, workers=workers, logging_dir=logs("signatures")),
+        LocalPipelineExecutor([MinhashDedupBuckets(input_folder=signatures, output_folder=buckets, config=config)],
+                              tasks=config.num_buckets, workers=workers, logging_dir=logs("buckets")),
+        LocalPipelineExecutor([MinhashDedupCluster(input_folder=buckets, output_folder=remove_ids, config=config)],
+                              tasks=1, workers=1, logging_dir=logs("clusters")),
+        LocalPipelineExecutor([read(), dedup_filter, *writers], tasks=shards, workers=workers, logging_dir=logs("dedup")),
+    ]

@@ -22,11 +22,10 @@ from peers.common import PeerResult, corpus_files, package_version
 
 def run(corpus: Path, workdir: Path, workers: int) -> PeerResult:
     from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.dedup import MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupFilter, MinhashDedupSignature
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 
-    from peers.datatrove_common import SplitWordTokenizer, minhash_config
+    from peers.datatrove_common import SplitWordTokenizer, minhash_config, minhash_steps
 
     config = minhash_config()
     files = corpus_files(corpus)
@@ -37,31 +36,9 @@ def run(corpus: Path, workdir: Path, workers: int) -> PeerResult:
     def reader() -> JsonlReader:
         return JsonlReader(folder, glob_pattern=pattern, text_key="text", id_key="id")
 
-    steps = [
-        LocalPipelineExecutor(
-            [reader(), MinhashDedupSignature(output_folder=str(workdir / "signatures"), config=config, language=SplitWordTokenizer())],
-            tasks=shards, workers=workers, logging_dir=str(workdir / "logs/signatures"),
-        ),
-        LocalPipelineExecutor(
-            [MinhashDedupBuckets(input_folder=str(workdir / "signatures"), output_folder=str(workdir / "buckets"), config=config)],
-            tasks=config.num_buckets, workers=workers, logging_dir=str(workdir / "logs/buckets"),
-        ),
-        LocalPipelineExecutor(
-            [MinhashDedupCluster(input_folder=str(workdir / "buckets"), output_folder=str(workdir / "remove_ids"), config=config)],
-            tasks=1, workers=1, logging_dir=str(workdir / "logs/clusters"),
-        ),
-        LocalPipelineExecutor(
-            [
-                reader(),
-                MinhashDedupFilter(
-                    input_folder=str(workdir / "remove_ids"),
-                    exclusion_writer=JsonlWriter(str(workdir / "removed"), compression=None),
-                ),
-                ParquetWriter(str(workdir / "output")),
-            ],
-            tasks=shards, workers=workers, logging_dir=str(workdir / "logs/filter"),
-        ),
-    ]  # fmt: skip
+    removed_writer = JsonlWriter(str(workdir / "removed"), compression=None)
+    steps = minhash_steps(reader, workdir, config, SplitWordTokenizer(), shards, workers,
+                          [ParquetWriter(str(workdir / "output"))], exclusion_writer=removed_writer)
     for step in steps:
         step.run()
     removed = set()

@@ -23,13 +23,12 @@ from peers.common import PeerResult, corpus_files, package_version
 
 def run(corpus: Path, workdir: Path, workers: int) -> PeerResult:
     from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.dedup import MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupFilter, MinhashDedupSignature
     from datatrove.pipeline.filters import C4QualityFilter, GopherQualityFilter, GopherRepetitionFilter
     from datatrove.pipeline.formatters import FTFYFormatter
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 
-    from peers.datatrove_common import SplitWordTokenizer, minhash_config
+    from peers.datatrove_common import SplitWordTokenizer, minhash_config, minhash_steps
 
     config = minhash_config()
     tokenizer = SplitWordTokenizer()
@@ -47,23 +46,9 @@ def run(corpus: Path, workdir: Path, workers: int) -> PeerResult:
             ],
             tasks=shards, workers=workers, logging_dir=str(workdir / "logs/filter"),
         ),
-        LocalPipelineExecutor(
-            [JsonlReader(filtered), MinhashDedupSignature(output_folder=str(workdir / "signatures"), config=config, language=tokenizer)],
-            tasks=shards, workers=workers, logging_dir=str(workdir / "logs/signatures"),
-        ),
-        LocalPipelineExecutor(
-            [MinhashDedupBuckets(input_folder=str(workdir / "signatures"), output_folder=str(workdir / "buckets"), config=config)],
-            tasks=config.num_buckets, workers=workers, logging_dir=str(workdir / "logs/buckets"),
-        ),
-        LocalPipelineExecutor(
-            [MinhashDedupCluster(input_folder=str(workdir / "buckets"), output_folder=str(workdir / "remove_ids"), config=config)],
-            tasks=1, workers=1, logging_dir=str(workdir / "logs/clusters"),
-        ),
-        LocalPipelineExecutor(
-            [JsonlReader(filtered), MinhashDedupFilter(input_folder=str(workdir / "remove_ids")), ParquetWriter(str(workdir / "output"))],
-            tasks=shards, workers=workers, logging_dir=str(workdir / "logs/dedup"),
-        ),
     ]  # fmt: skip
+    steps += minhash_steps(lambda: JsonlReader(filtered), workdir, config, tokenizer, shards, workers,
+                           [ParquetWriter(str(workdir / "output"))])
     for step in steps:
         step.run()
     import pyarrow.parquet as pq
