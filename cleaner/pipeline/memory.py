@@ -61,3 +61,16 @@ def keep_pandas_out() -> None:
     """In a worker process: make `import pandas` fail, so pyarrow does not load it."""
     if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
         sys.meta_path.insert(0, _NoPandas())
+
+
+def release_free_memory() -> None:
+    """Give the heap's free pages back to the OS now (glibc `malloc_trim`; a no-op elsewhere).
+
+    Called once a global stage has decided: its index (signatures, band keys, candidate
+    pairs) was tens of MB of short-lived arrays, freed in an order that leaves holes glibc
+    would otherwise keep mapped for the rest of the run.
+    """
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)

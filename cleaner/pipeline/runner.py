@@ -24,7 +24,7 @@ from cleaner.errors import TooManyErrors
 from cleaner.executors import make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
-from cleaner.pipeline.memory import tame_allocators
+from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
@@ -170,6 +170,7 @@ class _Run:
             started = time.perf_counter()
             decisions = collector.finish()
             del collector  # its arrays are not needed once decided; free them before the next pass
+            release_free_memory()
             self.decide[segment.sketch_global] = {**decisions.stats, "seconds": round(time.perf_counter() - started, 3)}
         return next_items, decisions
 
