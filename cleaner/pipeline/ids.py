@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+import numpy as np
+
 from cleaner.document import Document
 from cleaner.io.readers.base import ReadFailure
 
@@ -38,26 +40,54 @@ def reject_repeated_ids(items: list, taken: frozenset[str]) -> list:
 
 
 class IdRegistry:
-    """Every id seen so far in the run, as 12-byte digests (memory: ~80 bytes an id)."""
+    """Every id seen so far in the run, as 16-byte digests in sorted NumPy runs.
+
+    16 bytes an id (10M records: 160 MB), instead of ~80 for a Python set of digests. Runs
+    merge like a binary counter (the newest run is merged into the one before it while that
+    one is not larger), so there are O(log n) runs to search and each digest is merged
+    O(log n) times. A 128-bit digest makes a false "duplicate id" practically impossible
+    (10^-24 for 10^7 ids).
+    """
 
     def __init__(self) -> None:
-        self._seen: set[bytes] = set()
+        self._runs: list[np.ndarray] = []
 
     def taken(self, ids: Iterable[str]) -> frozenset[str]:
         """Those of `ids` that an earlier batch already used."""
-        return frozenset(i for i in ids if _key(i) in self._seen)
+        ids = list(ids)
+        seen = self._seen(_keys(ids))
+        return frozenset(i for i, hit in zip(ids, seen) if hit)
 
     def add_new(self, ids: list[str]) -> bool:
         """Record `ids` unless one of them was seen before; False (nothing recorded) then."""
-        keys = [_key(i) for i in ids]
-        if not self._seen.isdisjoint(keys):
+        keys = _keys(ids)
+        if self._seen(keys).any():
             return False
-        self._seen.update(keys)
+        self._insert(keys)
         return True
 
     def add(self, ids: Iterable[str]) -> None:
-        self._seen.update(_key(i) for i in ids)
+        self._insert(_keys(list(ids)))
+
+    def _seen(self, keys: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(keys), dtype=bool)
+        for run in self._runs:
+            at = np.minimum(np.searchsorted(run, keys), len(run) - 1)
+            found |= run[at] == keys
+        return found
+
+    def _insert(self, keys: np.ndarray) -> None:
+        if not len(keys):
+            return
+        self._runs.append(np.sort(keys))
+        while len(self._runs) > 1 and len(self._runs[-2]) <= len(self._runs[-1]):
+            newest = self._runs.pop()
+            self._runs[-1] = np.sort(np.concatenate((self._runs[-1], newest)))
+
+
+def _keys(ids: list[str]) -> np.ndarray:
+    return np.array([_key(i) for i in ids], dtype="S16")
 
 
 def _key(doc_id: str) -> bytes:
-    return hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+    return hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=16).digest()
