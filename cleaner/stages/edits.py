@@ -111,11 +111,14 @@ class TextEditor:
 
 def _merge(deletions: Iterable[Deletion], limit: int) -> list[Deletion]:
     """Sort, clip and merge overlapping deletion ranges."""
-    items = sorted((max(0, s), min(limit, e), r) for s, e, r in deletions if e > s)
+    clipped = ((max(0, s), min(limit, e), r) for s, e, r in deletions if e > s)
+    return merge_sorted(sorted(d for d in clipped if d[0] < d[1]))
+
+
+def merge_sorted(items: list[Deletion]) -> list[Deletion]:
+    """Merge sorted, overlapping or touching ranges (the first rule named wins)."""
     merged: list[Deletion] = []
     for start, end, rule in items:
-        if start >= end:
-            continue
         if merged and start <= merged[-1][1]:
             prev_start, prev_end, prev_rule = merged[-1]
             merged[-1] = (prev_start, max(prev_end, end), prev_rule)

@@ -15,7 +15,8 @@ from cleaner.dedup.clusters import quality_score
 from cleaner.document import Document, Drop
 from cleaner.errors import ConfigError
 from cleaner.options import validate
-from cleaner.stages.base import Decisions, DocKey
+from tests.dedup.helpers import collect
+from cleaner.stages.base import Decisions
 from cleaner.stages.dedup import DocumentDedup
 
 _SYLLABLES = ["ka", "lo", "mi", "nu", "pe", "ra", "si", "to"]
@@ -27,12 +28,7 @@ def make_stage(**options) -> DocumentDedup:
 
 
 def run(stage: DocumentDedup, ids: list[str], texts: list[str], workdir: Path, batch: int = 3) -> Decisions:
-    docs = [Document(id=i, text=t, source="test") for i, t in zip(ids, texts)]
-    collector = stage.collector(workdir)
-    for k in range(0, len(docs), batch):
-        part = docs[k : k + batch]
-        collector.add([DocKey(d.id, len(d.text)) for d in part], stage.sketch(part))
-    return collector.finish()
+    return collect(stage, ids, texts, workdir, batch)
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:

@@ -10,7 +10,8 @@ from cleaner.dedup.units import split_units
 from cleaner.document import Document
 from cleaner.errors import ConfigError
 from cleaner.options import validate
-from cleaner.stages.base import Decisions, DocKey
+from tests.dedup.helpers import collect
+from cleaner.stages.base import Decisions
 from cleaner.stages.passages import RULE, PassageDedup, Removal, cut_passages
 
 
@@ -19,12 +20,7 @@ def make_stage(**options) -> PassageDedup:
 
 
 def run(stage: PassageDedup, ids: list[str], texts: list[str], workdir: Path, batch: int = 2) -> Decisions:
-    docs = [Document(id=i, text=t, source="test") for i, t in zip(ids, texts)]
-    collector = stage.collector(workdir)
-    for k in range(0, len(docs), batch):
-        part = docs[k : k + batch]
-        collector.add([DocKey(d.id, len(d.text)) for d in part], stage.sketch(part))
-    return collector.finish()
+    return collect(stage, ids, texts, workdir, batch)
 
 
 def unit_texts(text: str, min_words: int = 8, max_words: int = 100) -> list[str]:

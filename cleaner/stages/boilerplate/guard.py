@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from itertools import pairwise
 
-from cleaner.stages.edits import Deletion
+from cleaner.stages.edits import Deletion, merge_sorted
 
 _WHITESPACE = re.compile(r"\s")
 _SPACE_ABSORBERS = frozenset(" .,;:!?)")
@@ -22,18 +22,6 @@ _SPACE_ABSORBERS = frozenset(" .,;:!?)")
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
-
-
-def merge(items: list[Deletion]) -> list[Deletion]:
-    """Merge sorted, overlapping or touching ranges (the first rule named wins)."""
-    merged: list[Deletion] = []
-    for start, end, rule in items:
-        if merged and start <= merged[-1][1]:
-            prev_start, prev_end, prev_rule = merged[-1]
-            merged[-1] = (prev_start, max(prev_end, end), prev_rule)
-        else:
-            merged.append((start, end, rule))
-    return merged
 
 
 def safe_deletions(text: str, deletions: Iterable[Deletion]) -> list[Deletion]:
@@ -45,7 +33,7 @@ def safe_deletions(text: str, deletions: Iterable[Deletion]) -> list[Deletion]:
     """
     asked = _clip(text, deletions)
     safe: list[Deletion] = []
-    for start, end, rule in merge(asked):
+    for start, end, rule in merge_sorted(asked):
         safe.extend(_adjust(text, start, end, rule))
     first = asked[0][2] if asked else ""
     if all(item[2] == first for item in asked):
