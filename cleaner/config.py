@@ -29,6 +29,12 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
 EXECUTOR_OPTIONS: tuple[Option, ...] = (
     Option("batch_docs", int, 256, "Documents per batch sent to a worker.", minimum=1, maximum=1_000_000),
     Option("batch_mb", float, 8.0, "A batch is also closed once its text reaches this size.", minimum=0.01, maximum=4096),
+    Option("kind", str, "local", "Where batches run: local (a process pool on this machine) or ray (Ray actors, on "
+           "this machine or a cluster; needs `pip install 'cleaner[ray]'`). Outputs are identical either way.",
+           choices=("local", "ray")),
+    Option("ray_address", str, None, "Ray cluster to join ('auto', 'ray://head:10001'); null starts Ray on this "
+           "machine. On a cluster of several machines, --output must be on storage every node mounts (batches wait "
+           "there between passes) and cleaner must be installed on every node.", nullable=True),
 )
 
 SECTIONS = ("readers", "stages", "output", "executor")
@@ -102,13 +108,24 @@ def parse_config(data: Any, source: str) -> Config:
             raise ConfigError(f"{key}: unknown section{did_you_mean(key, SECTIONS)}; allowed: {', '.join(SECTIONS)}")
     if "stages" not in data:
         raise ConfigError("stages: missing; list the stages to run, e.g. stages: [html, encoding, boilerplate, quality, dedup, passages]")
+    executor = validate(data.get("executor"), EXECUTOR_OPTIONS, "executor")
+    _check_executor(executor)
     return Config(
         readers=validate(data.get("readers"), READER_OPTIONS, "readers"),
         stages=parse_stages(data["stages"]),
         output=validate(data.get("output"), OUTPUT_OPTIONS, "output"),
-        executor=validate(data.get("executor"), EXECUTOR_OPTIONS, "executor"),
+        executor=executor,
         source=source,
     )
+
+
+def _check_executor(executor: Settings) -> None:
+    """A Ray run needs Ray installed: say so now, before any input is read."""
+    import importlib.util
+
+    if executor.kind == "ray" and importlib.util.find_spec("ray") is None:
+        raise ConfigError("executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray'",
+                          "pip install 'cleaner[ray]', or set executor.kind: local")
 
 
 def parse_stages(items: Any) -> tuple[StageSpec, ...]:

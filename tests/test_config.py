@@ -100,3 +100,14 @@ def test_cli_missing_config_file_is_an_error(tmp_path: Path) -> None:
     proc = run_clean("run", "--config", str(tmp_path / "nope.yaml"), "--output", str(tmp_path / "o"), check=False)
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [f"error: config file {str(tmp_path / 'nope.yaml')!r} not found", "hint: pass --config FILE or create config.yaml"]
+
+
+def test_ray_executor_without_ray_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"executor": {"kind": "ray"}, "stages": ["dedup"]}, "test")
+    assert caught.value.message == "executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray'"
+    assert caught.value.hint == "pip install 'cleaner[ray]', or set executor.kind: local"

@@ -1,23 +1,34 @@
-"""How batches run: in this process, in a local process pool, or (later) on a cluster.
+"""How batches run: in this process, in a local process pool, or on Ray actors.
 
 An executor only has to offer `map(fn, items)` that yields results in input order with a
 bounded number of batches in flight, `run_one(fn, item)` that runs one item at once, plus
-context management. The pipeline never depends on
-which one runs, so outputs are identical for any worker count.
+context management. The pipeline never depends on which one runs, so outputs are identical
+for any executor and any worker count.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cleaner.executors.local import LocalExecutor, SerialExecutor
 
 __all__ = ["LocalExecutor", "SerialExecutor", "make_executor"]
 
 
-def make_executor(workers: int, initializer, initargs: tuple, spool: Path):
-    """Serial for one worker (no process start-up, easy debugging), a process pool otherwise
-    (passing batches through files under `spool`)."""
+def make_executor(workers: int, initializer: Callable[[Any, int | None], None], config: Any, spool: Path,
+                  kind: str = "local", address: str | None = None):
+    """The executor for `kind` ("local" or "ray") with `workers` workers, each initialised
+    with `initializer(config, parent_pid)`: serial for one local worker (no process
+    start-up, easy debugging), a process pool passing batches through files under `spool`
+    otherwise; Ray actors (joining `address`, or a Ray started here) for "ray". Pool
+    workers watch this process and exit with it; Ray actors are Ray's to manage (no pid)."""
+    if kind == "ray":
+        from cleaner.executors.ray import RayExecutor
+
+        return RayExecutor(workers, initializer, (config, None), address)
     if workers <= 1:
-        return SerialExecutor(initializer, initargs)
-    return LocalExecutor(workers, initializer, initargs, spool)
+        return SerialExecutor(initializer, (config, os.getpid()))
+    return LocalExecutor(workers, initializer, (config, os.getpid()), spool)

@@ -9,7 +9,6 @@ every record read is exactly once kept, removed or errored.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -126,7 +125,8 @@ class _Run:
         decisions: Decisions | None = None
         segments = self.runner.segments
         spool = self.staged.work / "spool"
-        with make_executor(self.options.workers, init_worker, (self.config, os.getpid()), spool) as executor:
+        settings = self.config.executor
+        with make_executor(self.options.workers, init_worker, self.config, spool, settings.kind, settings.ray_address) as executor:
             for index, segment in enumerate(segments):
                 final = index == len(segments) - 1
                 if index:
