@@ -27,7 +27,7 @@ import os
 import sys
 from pathlib import Path
 
-from peers import installed_peers
+from peers import choose_peers
 from peers.common import read_removed
 from peers.harness import BENCH, OURS, REPO, Runs, ours_kept, ours_version, run_ours, run_peer, table
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if not IMDB.is_file():
         print(f"skipped: {IMDB} is absent (the shared data folder is not beside this checkout)")
         return 0
-    peers = _choose_peers(args.peers)
+    peers = choose_peers(args.peers, list(PIPELINE_PEERS))
     shards, documents = prepare_shards(IMDB, SHARDS, args.workers)
     config = args.config if args.config.is_file() else None
     print(f"IMDb: {documents:,} reviews; cleaner reads {'the shards' if args.plain else IMDB.name}, "
@@ -96,18 +96,6 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(_report(runs, documents))
     return 0
-
-
-def _choose_peers(spec: str | None) -> list[str]:
-    have = set(installed_peers())
-    wanted = spec.split(",") if spec else list(PIPELINE_PEERS)
-    unknown = [p for p in wanted if p not in PIPELINE_PEERS]
-    if unknown:
-        sys.exit(f"error: no IMDb pipeline for {', '.join(unknown)}; available: {', '.join(PIPELINE_PEERS)}")
-    missing = [p for p in wanted if p not in have]
-    if missing:
-        print(f"note: not installed, skipped: {', '.join(missing)} (see benchmarks/README.md: Install the peers)")
-    return [p for p in wanted if p in have]
 
 
 def _report(runs: dict[str, Runs], documents: int) -> str:

@@ -55,7 +55,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from peers import PEERS, installed_peers
+from peers import PEERS, choose_peers
 from peers.common import read_removed
 from peers.harness import BENCH, BENCHMARKS, OURS, Runs, ours_removed_ids, ours_version, run_ours, run_peer, table
 
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=None, help="our config [default: stages: [dedup] with defaults]")
     parser.add_argument("--skip-ours", action="store_true", help="run only the peers")
     args = parser.parse_args(argv)
-    peers = _choose_peers(args.peers)
+    peers = choose_peers(args.peers, list(PEERS))
     sizes = [args.docs] + ([] if args.skip_200k or args.large == args.docs else [args.large])
     config = args.config or _dedup_only_config()
     print(f"tools: {', '.join(([] if args.skip_ours else [OURS]) + peers)}; workers {args.workers}; repeat {args.repeat}")
@@ -107,20 +107,6 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(verdict(results, sizes))
     return 0
-
-
-def _choose_peers(spec: str | None) -> list[str]:
-    if spec is not None and spec.strip().lower() in ("", "none"):
-        return []
-    have = installed_peers()
-    wanted = spec.split(",") if spec else list(PEERS)
-    unknown = [p for p in wanted if p not in PEERS]
-    if unknown:
-        sys.exit(f"error: unknown peer {', '.join(unknown)}; known: {', '.join(PEERS)}")
-    missing = [p for p in wanted if p not in have]
-    if missing:
-        print(f"note: not installed, skipped: {', '.join(missing)} (see benchmarks/README.md: Install the peers)")
-    return [p for p in wanted if p in have]
 
 
 def _dedup_only_config() -> Path:

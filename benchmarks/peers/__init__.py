@@ -48,3 +48,21 @@ PEERS: dict[str, Peer] = {
 
 def installed_peers() -> list[str]:
     return [name for name, peer in PEERS.items() if peer.installed()]
+
+
+def choose_peers(spec: str | None, known: list[str]) -> list[str]:
+    """The peers a `--peers a,b` option asks for (all of `known` when None, none for
+    "none"), less those not installed (with a note); exits on a name not in `known`."""
+    import sys
+
+    if spec is not None and spec.strip().lower() in ("", "none"):
+        return []
+    have = set(installed_peers())
+    wanted = spec.split(",") if spec else list(known)
+    unknown = [p for p in wanted if p not in known]
+    if unknown:
+        sys.exit(f"error: unknown peer {', '.join(unknown)}; known: {', '.join(known)}")
+    missing = [p for p in wanted if p not in have]
+    if missing:
+        print(f"note: not installed, skipped: {', '.join(missing)} (see benchmarks/README.md: Install the peers)")
+    return [p for p in wanted if p in have]
