@@ -29,7 +29,8 @@ from pathlib import Path
 
 from peers import choose_peers
 from peers.common import read_removed
-from peers.harness import BENCH, OURS, REPO, Runs, ours_kept, ours_version, run_ours, run_peer, table
+from measure import Measurement
+from peers.harness import BENCH, OURS, REPO, Runs, ours_kept, ours_version, run_interleaved, run_ours, run_peer, table
 
 IMDB = REPO.parent / "shared" / "data" / "imdb-reviews" / "aclimdb-100k.jsonl.xz"
 SHARDS = BENCH / "imdb" / "shards"
@@ -73,26 +74,25 @@ def main(argv: list[str] | None = None) -> int:
     config = args.config if args.config.is_file() else None
     print(f"IMDb: {documents:,} reviews; cleaner reads {'the shards' if args.plain else IMDB.name}, "
           f"config {config or 'built-in defaults'}; peers: {', '.join(peers) or 'none'}; workers {args.workers}")  # fmt: skip
-    runs = {tool: Runs(tool) for tool in ([] if args.skip_ours else [OURS]) + peers}
     root = BENCH / "runs" / "imdb"
-    for attempt in range(args.repeat):
-        for tool, record in runs.items():
-            if tool == OURS:
-                m, output = run_ours(shards if args.plain else IMDB, config, root / tool, args.workers, args.timeout)
-                record.version = ours_version()
-                record.add(m)
-                if m.ok:
-                    record.kept = ours_kept(output)
-            else:
-                m, ids = run_peer(PIPELINE_PEERS[tool], shards, root / tool, args.workers, args.timeout)
-                record.add(m)
-                if m.ok:
-                    _, meta = read_removed(ids, [])
-                    record.version = str(meta["version"])
-                    record.kept = int(meta["ids"])
-            status = f"{m.wall_s:.1f} s, {m.peak_rss_mb:.0f} MB" if m.ok else f"failed: {record.error}"
-            status += f" (load average {record.loads[-1]:.1f})"
-            print(f"  run {attempt + 1}/{args.repeat} {tool}: {status}", flush=True)
+
+    def run_one(tool: str, record: Runs) -> Measurement:
+        if tool == OURS:
+            m, output = run_ours(shards if args.plain else IMDB, config, root / tool, args.workers, args.timeout)
+            record.version = ours_version()
+            record.add(m)
+            if m.ok:
+                record.kept = ours_kept(output)
+        else:
+            m, ids = run_peer(PIPELINE_PEERS[tool], shards, root / tool, args.workers, args.timeout)
+            record.add(m)
+            if m.ok:
+                _, meta = read_removed(ids, [])
+                record.version = str(meta["version"])
+                record.kept = int(meta["ids"])
+        return m
+
+    runs = run_interleaved(([] if args.skip_ours else [OURS]) + peers, args.repeat, run_one)
     print()
     print(_report(runs, documents))
     return 0

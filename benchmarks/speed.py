@@ -55,9 +55,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from measure import Measurement
 from peers import PEERS, choose_peers
 from peers.common import read_removed
-from peers.harness import BENCH, BENCHMARKS, OURS, Runs, ours_removed_ids, ours_version, run_ours, run_peer, table
+from peers.harness import (BENCH, BENCHMARKS, OURS, Runs, ours_removed_ids, ours_version, run_interleaved, run_ours,
+                           run_peer, table)
 
 SEED = 1
 TARGET_RATIO, TARGET_F1, TARGET_MB = 0.4, 0.97, 400
@@ -177,26 +179,24 @@ def score(removed: set[str], corpus: Corpus) -> tuple[float, float, float]:
 
 
 def run_all(corpus: Corpus, peers: list[str], config: Path, args: argparse.Namespace) -> dict[str, Runs]:
-    runs = {tool: Runs(tool) for tool in ([] if args.skip_ours else [OURS]) + peers}
     root = BENCH / "runs" / f"speed-{corpus.docs}"
-    for attempt in range(args.repeat):
-        for tool, record in runs.items():
-            if tool == OURS:
-                m, output = run_ours(corpus.folder, config, root / tool, args.workers, args.timeout)
-                record.version = ours_version()
-                record.add(m)
-                if m.ok:
-                    record.removed = ours_removed_ids(output, stage="dedup")
-            else:
-                m, ids = run_peer(tool, corpus.folder, root / tool, args.workers, args.timeout)
-                record.add(m)
-                if m.ok:
-                    record.removed, meta = read_removed(ids, corpus.ids)
-                    record.version = str(meta["version"])
-            status = f"{m.wall_s:.1f} s, {m.peak_rss_mb:.0f} MB" if m.ok else f"failed: {record.error}"
-            status += f" (load average {record.loads[-1]:.1f})"
-            print(f"  run {attempt + 1}/{args.repeat} {tool}: {status}", flush=True)
-    return runs
+
+    def run_one(tool: str, record: Runs) -> Measurement:
+        if tool == OURS:
+            m, output = run_ours(corpus.folder, config, root / tool, args.workers, args.timeout)
+            record.version = ours_version()
+            record.add(m)
+            if m.ok:
+                record.removed = ours_removed_ids(output, stage="dedup")
+        else:
+            m, ids = run_peer(tool, corpus.folder, root / tool, args.workers, args.timeout)
+            record.add(m)
+            if m.ok:
+                record.removed, meta = read_removed(ids, corpus.ids)
+                record.version = str(meta["version"])
+        return m
+
+    return run_interleaved(([] if args.skip_ours else [OURS]) + peers, args.repeat, run_one)
 
 
 def report(runs: dict[str, Runs], corpus: Corpus) -> str:

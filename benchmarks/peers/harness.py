@@ -16,7 +16,7 @@ import os
 import shutil
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +68,20 @@ class Runs:
         self.loads.append(os.getloadavg()[0])
         if not m.ok and self.error is None:
             self.error = m.error_tail(1).strip()[-200:]
+
+
+def run_interleaved(tools: list[str], repeat: int, run_one: Callable[[str, Runs], Measurement]) -> dict[str, Runs]:
+    """Run every tool `repeat` times, taking turns (so machine noise spreads over all of
+    them), printing a status line per run. `run_one(tool, record)` runs the tool once,
+    adds its measurement to `record` with what it found, and returns the measurement."""
+    runs = {tool: Runs(tool) for tool in tools}
+    for attempt in range(repeat):
+        for tool, record in runs.items():
+            m = run_one(tool, record)
+            status = f"{m.wall_s:.1f} s, {m.peak_rss_mb:.0f} MB" if m.ok else f"failed: {record.error}"
+            status += f" (load average {record.loads[-1]:.1f})"
+            print(f"  run {attempt + 1}/{repeat} {tool}: {status}", flush=True)
+    return runs
 
 
 def fresh(path: Path) -> Path:
