@@ -11,6 +11,8 @@ a reader sees (only markup around it is residue).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from itertools import groupby
 
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate.options import RuleOptions
@@ -109,18 +111,10 @@ def heading_run(text: str, opts: RuleOptions) -> list[Deletion]:
         return []
     flags = [i > 0 and _heading_block(b) for i, b in enumerate(found)]
     out: list[Deletion] = []
-    i = 0
-    while i < len(found):
-        if not flags[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(found) and flags[j]:
-            j += 1
+    for i, j in _true_runs(flags):
         orphans = found[i : j - 1] if j < len(found) else found[i:j]
         if len(orphans) >= MIN_ORPHAN_HEADINGS and _is_toc_run(found, orphans, len(text)):
             out.extend(block_deletion(text, b, "heading_run") for b in orphans)
-        i = j
     return out
 
 
@@ -131,20 +125,12 @@ def empty_refs(text: str, opts: RuleOptions) -> list[Deletion]:
         return []
     empty = [bool(pat.EMPTY_REFERENCE.fullmatch(ln.stripped)) for ln in rows]
     out: list[Deletion] = []
-    i = 0
-    while i < len(rows):
-        if not empty[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(rows) and empty[j]:
-            j += 1
+    for i, j in _true_runs(empty):
         if j - i >= 2:
             out.extend(line_deletion(text, ln, "empty_refs") for ln in rows[i:j])
             ends_section = j == len(rows) or is_heading(rows[j].stripped)
             if i > 0 and ends_section and core(rows[i - 1].text) in REFERENCE_HEADINGS:
                 out.append(line_deletion(text, rows[i - 1], "empty_refs"))
-        i = j
     return out
 
 
@@ -167,3 +153,13 @@ def disclaimer(text: str, opts: RuleOptions) -> list[Deletion]:
         if i > 0 and core(rows[i - 1].text) in DISCLAIMER_HEADINGS:
             out.append(line_deletion(text, rows[i - 1], "disclaimer"))
     return out
+
+
+def _true_runs(flags: list[bool]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each maximal run of True values in `flags`."""
+    start = 0
+    for flag, group in groupby(flags):
+        end = start + sum(1 for _ in group)
+        if flag:
+            yield start, end
+        start = end
