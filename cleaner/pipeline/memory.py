@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import sys
 
@@ -37,11 +38,7 @@ def tame_allocators() -> None:
     pa.set_memory_pool(pa.system_memory_pool())
     os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(_THRESHOLD))  # inherited by spawned workers
     os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", str(_TRIM))
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
-    libc = ctypes.CDLL(name)
-    mallopt = getattr(libc, "mallopt", None)
+    mallopt = _libc_function("mallopt")
     if mallopt is not None:
         mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)
         mallopt(_M_TRIM_THRESHOLD, _TRIM)
@@ -70,7 +67,14 @@ def release_free_memory() -> None:
     pairs) was tens of MB of short-lived arrays, freed in an order that leaves holes glibc
     would otherwise keep mapped for the rest of the run.
     """
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    trim = _libc_function("malloc_trim")
     if trim is not None:
         trim(0)
+
+
+@functools.cache
+def _libc_function(name: str):
+    """A glibc allocator function, or None off glibc (the C library is looked up once:
+    `find_library` runs a subprocess)."""
+    path = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(path), name, None) if path else None
