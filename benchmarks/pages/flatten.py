@@ -1,0 +1,131 @@
+"""HTML flattened to text the way scrapers do it, chrome and all.
+
+Nothing is judged here: navigation, sidebars, footers, cookie notices and comment threads all
+stay. Flavours, because real dumps come from different flatteners and a cleaner must not
+depend on one of them:
+
+- `blocks`: every block element on its own line, inline text joined, hidden script/style/
+  template content dropped (what "all visible text" scrapers and Common Crawl WET produce);
+- `blank`: the same with a blank line between blocks (readers that separate paragraphs);
+- `markdown`: html2text's Markdown, links and images kept (`[text](url)`), like the sample
+  pages in ../shared/seeds;
+- `resiliparse`: resiliparse's `extract_plain_text(main_content=False)` (bullets, indents),
+  when resiliparse is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import lxml.html
+from lxml import etree
+
+#: Elements whose content is never visible text.
+_INVISIBLE = frozenset(
+    "script style noscript template svg head iframe object embed canvas map math".split()
+)
+#: Elements that start a new line.
+_BLOCK = frozenset(
+    """p div section article header footer nav aside main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd
+    table thead tbody tfoot tr caption blockquote pre form fieldset legend figure figcaption
+    address details summary hr br option label button body html center menu dialog
+    select textarea""".split()
+)
+_CELLS = frozenset(("td", "th"))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+
+
+def _hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _walk(el: etree._Element, out: list[str]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    tag = tag.lower()
+    if tag in _INVISIBLE or not isinstance(el.tag, str) or _hidden(el):
+        if el.tail:
+            out.append(el.tail)
+        return
+    block = tag in _BLOCK
+    if block:
+        out.append("\n")
+    elif tag in _CELLS:
+        out.append(" \t ")
+    if tag == "img":
+        pass
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        _walk(child, out)
+    if block:
+        out.append("\n")
+    if el.tail:
+        out.append(el.tail)
+
+
+def _lines(pieces: list[str]) -> list[str]:
+    text = "".join(pieces)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def _parse(html: str) -> etree._Element | None:
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def blocks(html: str) -> str:
+    """Every visible block on its own line."""
+    root = _parse(html)
+    if root is None:
+        return ""
+    out: list[str] = []
+    _walk(root, out)
+    return "\n".join(_lines(out))
+
+
+def blank(html: str) -> str:
+    """Every visible block on its own line, blocks separated by a blank line."""
+    root = _parse(html)
+    if root is None:
+        return ""
+    out: list[str] = []
+    _walk(root, out)
+    return "\n\n".join(_lines(out))
+
+
+def markdown(html: str) -> str:
+    """html2text's Markdown of the whole page (links and images kept)."""
+    import html2text
+
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.unicode_snob = True
+    try:
+        text = converter.handle(html)
+    except Exception:  # html2text raises on some broken markup; the page is then empty
+        return ""
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def resiliparse(html: str) -> str:
+    """resiliparse's plain text of the whole page (no main-content detection)."""
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(html, main_content=False, alt_texts=False).strip()
+
+
+FLAVOURS: dict[str, Callable[[str], str]] = {
+    "blocks": blocks,
+    "blank": blank,
+    "markdown": markdown,
+    "resiliparse": resiliparse,
+}
