@@ -1,0 +1,369 @@
+"""What the line model sees of each line of a page: its shape, its neighbours, its place.
+
+A scraped page is a sequence of lines (every visible block on its own line); whether a line
+is main content or page chrome is decided mostly by evidence that transfers across sites:
+
+- *shape*: length, words, function-word density, terminal punctuation, capitalisation,
+  digits, separators (`|` `»` `•`), URL-like tokens, Markdown links, chrome vocabulary;
+- *context*: the same measures smoothed over windows of neighbouring lines (jusText and
+  boilerpipe showed that a short line between paragraphs is content, a long one inside a
+  menu is not), the distance to the nearest paragraph of prose above and below;
+- *place*: where the line sits in the page and in its prose, and whether it repeats on the
+  page.
+
+`shape` runs one Python pass over the lines (string methods, set lookups); everything else
+is NumPy over the page. Only non-blank lines are described; blank lines carry no decision.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from cleaner.stages.boilerplate.line_vocab import CHROME_LINES, CHROME_WORDS
+from cleaner.stages.langid_data import ALL_STOPWORDS
+
+_PUNCT = "\"'“”‘’«»„()[]{}<>*_.,;:!?¡¿…-–—|/\\•·›‹→←#@&%+=~^`$€£"
+_TERMINAL = frozenset(".!?。！？…")
+_SEPARATORS = "|»›‹«•·/→←>:–—"
+_BULLETS = ("- ", "* ", "+ ", "• ", "· ", "– ", "— ", "o ")
+_MD_LINK = re.compile(r"\]\([^)\n]*\)")
+_DIGITS = "0123456789"
+_COUNT_TAIL = re.compile(r"\(\d[\d,.]*\)\s*$")
+
+#: Window radii (in non-blank lines) for smoothed context.
+NEAR, WIDE = 3, 10
+#: A line this long, with function words, is prose: the anchor that context is measured from.
+PROSE_WORDS = 12
+PROSE_STOP_RATIO = 0.15
+
+SHAPE = (
+    "log_chars",
+    "log_words",
+    "mean_word_len",
+    "stop_ratio",
+    "log_stops",
+    "terminal",
+    "colon_end",
+    "comma_rate",
+    "cap_ratio",
+    "upper_line",
+    "digit_ratio",
+    "sep_ratio",
+    "url_tokens",
+    "bullet",
+    "md_heading",
+    "md_link_share",
+    "md_image",
+    "chrome_ratio",
+    "chrome_line",
+    "count_tail",
+    "copyright",
+    "no_letters",
+    "blank_before",
+    "blank_after",
+    "repeats",
+)
+CONTEXT = (
+    "prose",
+    "near_words",
+    "near_stop",
+    "near_terminal",
+    "near_prose",
+    "wide_words",
+    "wide_prose",
+    "wide_chrome",
+    "prev_words",
+    "next_words",
+    "prev_terminal",
+    "next_terminal",
+    "prev_chrome",
+    "next_chrome",
+    "dist_prose_above",
+    "dist_prose_below",
+    "rel_line",
+    "rel_chars",
+    "prose_before",
+    "prose_after",
+    "inside_prose",
+    "density",
+    "page_log_lines",
+    "page_log_words",
+    "page_prose_share",
+)
+NAMES: tuple[str, ...] = SHAPE + CONTEXT
+
+
+def nonblank(lines: list[str]) -> list[int]:
+    """Indices of the lines that carry text (the lines the model decides)."""
+    return [i for i, line in enumerate(lines) if line.strip()]
+
+
+def _core(stripped: str) -> str:
+    """A line lowercased with decoration and Markdown markers stripped (chrome lookups)."""
+    core = stripped.lower().strip(" \t*#>-–—•·|»«›‹:.…!()[]")
+    return " ".join(core.split())
+
+
+_CAP_WORD = re.compile(r"(?:^|\s)[\"'“‘(\[]?[^\W\d_a-z]", re.UNICODE)
+
+
+def _shape_row(line: str, blank_before: bool, blank_after: bool) -> tuple[float, ...]:
+    """Raw measures of one line (counts and flags); `_shape` turns them into features."""
+    s = line.strip()
+    lower = s.lower()
+    toks = lower.split()
+    plain = [w.strip(_PUNCT) for w in toks]
+    stops = sum(map(ALL_STOPWORDS.__contains__, plain))
+    chrome = sum(map(CHROME_WORDS.__contains__, plain))
+    letters = sum(map(len, plain))
+    tail = s.rstrip("\"'”’»)]*_ ")
+    last = tail[-1] if tail else " "
+    chars = len(s)
+    link_chars = images = urls = 0
+    if "](" in s:
+        images = s.count("![")
+        link_chars = sum(m.end() - m.start() for m in _MD_LINK.finditer(s)) + s.count("[") + s.count("]")
+    if "://" in s or "www." in lower or ".com" in lower:
+        urls = sum(1 for w in toks if "://" in w or w.startswith("www.") or w.endswith(".com"))
+    return (
+        chars,
+        len(toks),
+        letters,
+        stops,
+        last in _TERMINAL,
+        last == ":",
+        s.count(","),
+        len(_CAP_WORD.findall(s)),
+        s.isupper(),
+        sum(map(s.count, _DIGITS)),
+        sum(map(s.count, _SEPARATORS)),
+        urls,
+        s.startswith(_BULLETS) or (s[:1].isdigit() and s[1:3] in (". ", ") ")),
+        s[:1] == "#",
+        link_chars,
+        images,
+        chrome,
+        _core(s) in CHROME_LINES,
+        s.endswith(")") and _COUNT_TAIL.search(s) is not None,
+        "©" in s or "copyright" in lower or "all rights reserved" in lower,
+        blank_before,
+        blank_after,
+    )
+
+
+def _shape(raw: np.ndarray, repeats: np.ndarray) -> np.ndarray:
+    """Features of the lines from their raw measures (see `_shape_row` for the columns)."""
+    (chars, words, letters, stops, terminal, colon, commas, caps, upper, digits, seps, urls,
+     bullet, heading, link_chars, images, chrome, chrome_line, count_tail, copyright,
+     blank_before, blank_after) = raw.T
+    per_word = np.maximum(words, 1)
+    per_char = np.maximum(chars, 1)
+    return np.column_stack((
+        np.log1p(chars),
+        np.log1p(words),
+        letters / per_word,
+        stops / per_word,
+        np.log1p(stops),
+        terminal,
+        colon,
+        commas / per_word,
+        caps / per_word,
+        upper,
+        digits / per_char,
+        seps / per_word,
+        urls,
+        bullet,
+        heading,
+        link_chars / per_char,
+        images,
+        chrome / per_word,
+        chrome_line,
+        count_tail,
+        copyright,
+        letters == 0,
+        blank_before,
+        blank_after,
+        np.log(repeats),
+    ))
+
+
+def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of `values` over a window of `radius` lines on each side (edges shrink)."""
+    n = len(values)
+    csum = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
+    idx = np.arange(n)
+    lo = np.maximum(idx - radius, 0)
+    hi = np.minimum(idx + radius + 1, n)
+    return (csum[hi] - csum[lo]) / (hi - lo)
+
+
+def _shifted(values: np.ndarray, by: int, fill: float) -> np.ndarray:
+    out = np.full_like(values, fill)
+    if by > 0:
+        out[by:] = values[:-by]
+    elif by < 0:
+        out[:by] = values[-by:]
+    else:
+        out[:] = values
+    return out
+
+
+def _distance_to(flags: np.ndarray, forward: bool) -> np.ndarray:
+    """Lines from each line to the nearest flagged line above (or below); n+1 when none."""
+    n = len(flags)
+    idx = np.arange(n)
+    if forward:
+        last = np.where(flags, idx, -1)
+        last = np.maximum.accumulate(last)
+        dist = np.where(last >= 0, idx - last, n + 1)
+    else:
+        rev = flags[::-1]
+        last = np.where(rev, idx, -1)
+        last = np.maximum.accumulate(last)
+        dist = np.where(last >= 0, idx - last, n + 1)[::-1]
+    return dist.astype(np.float64)
+
+
+def page_features(lines: list[str]) -> tuple[list[int], np.ndarray]:
+    """The non-blank line indices of a page and their feature matrix (rows in line order)."""
+    keep = nonblank(lines)
+    n = len(keep)
+    if not n:
+        return keep, np.zeros((0, len(NAMES)), dtype=np.float32)
+    total = len(lines)
+    raw = np.array(
+        [
+            _shape_row(lines[i], i > 0 and not lines[i - 1].strip(), i + 1 < total and not lines[i + 1].strip())
+            for i in keep
+        ],
+        dtype=np.float64,
+    )
+    cores = [" ".join(lines[i].split()).lower() for i in keep]
+    seen: dict[str, int] = {}
+    for core in cores:
+        seen[core] = seen.get(core, 0) + 1
+    shape = _shape(raw, np.array([seen[c] for c in cores], dtype=np.float64))
+    context = _context(shape, keep, lines)
+    return keep, np.hstack((shape, context)).astype(np.float32)
+
+
+def _context(shape: np.ndarray, keep: list[int], lines: list[str]) -> np.ndarray:
+    col = {name: shape[:, k] for k, name in enumerate(SHAPE)}
+    n = len(keep)
+    log_words = col["log_words"]
+    words = np.expm1(log_words)
+    terminal = col["terminal"]
+    chrome = np.maximum(col["chrome_ratio"], col["chrome_line"])
+    prose = ((words >= PROSE_WORDS) & (col["stop_ratio"] >= PROSE_STOP_RATIO)).astype(np.float64)
+    prose_words = words * prose
+    cum = np.cumsum(prose_words)
+    total_prose = cum[-1] if n else 0.0
+    before = (cum - prose_words) / (total_prose or 1.0)
+    after = (total_prose - cum) / (total_prose or 1.0)
+    first = np.argmax(prose) if prose.any() else n
+    last = n - 1 - np.argmax(prose[::-1]) if prose.any() else -1
+    idx = np.arange(n)
+    inside = ((idx >= first) & (idx <= last)).astype(np.float64)
+    density = _window_mean(words, 5)
+    density = density / (density.max() or 1.0)
+    lengths = np.array([len(lines[i]) + 1 for i in keep], dtype=np.float64)
+    chars_before = (np.cumsum(lengths) - lengths) / (lengths.sum() or 1.0)
+    page_words = words.sum()
+    return np.column_stack((
+        prose,
+        _window_mean(log_words, NEAR),
+        _window_mean(col["stop_ratio"], NEAR),
+        _window_mean(terminal, NEAR),
+        _window_mean(prose, NEAR),
+        _window_mean(log_words, WIDE),
+        _window_mean(prose, WIDE),
+        _window_mean(chrome, WIDE),
+        _shifted(log_words, 1, 0.0),
+        _shifted(log_words, -1, 0.0),
+        _shifted(terminal, 1, 0.0),
+        _shifted(terminal, -1, 0.0),
+        _shifted(chrome, 1, 0.0),
+        _shifted(chrome, -1, 0.0),
+        np.log1p(_distance_to(prose > 0, True)),
+        np.log1p(_distance_to(prose > 0, False)),
+        idx / max(n - 1, 1),
+        chars_before,
+        before,
+        after,
+        inside,
+        density,
+        np.full(n, np.log1p(n)),
+        np.full(n, np.log1p(page_words)),
+        np.full(n, prose.mean()),
+    ))
+
+
+SEQUENCE = (
+    "p",
+    "p_prev",
+    "p_next",
+    "p_prev2",
+    "p_next2",
+    "p_near",
+    "p_wide",
+    "p_max_above",
+    "p_max_below",
+    "p_min_near",
+    "mass_before",
+    "mass_after",
+    "dist_content_above",
+    "dist_content_below",
+    "run_length",
+    "run_mass",
+)
+#: The second pass sees the first pass's probabilities around each line plus every first-pass
+#: feature: whether a short line sits inside a run of content or inside a menu.
+NAMES2: tuple[str, ...] = NAMES + SEQUENCE
+
+
+def sequence_features(p: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """Second-pass features: the first pass's probabilities `p` in context, then `features`."""
+    n = len(p)
+    if not n:
+        return np.zeros((0, len(NAMES2)), dtype=np.float32)
+    words = np.expm1(features[:, NAMES.index("log_words")].astype(np.float64))
+    content = p >= 0.5
+    mass = p * words
+    cum = np.cumsum(mass)
+    total = cum[-1] or 1.0
+    run_id = np.cumsum(np.concatenate(([1], content[1:] != content[:-1])))
+    run_len = np.bincount(run_id)[run_id].astype(np.float64)
+    run_mass = np.bincount(run_id, weights=words)[run_id]
+    seq = np.column_stack((
+        p,
+        _shifted(p, 1, 0.0),
+        _shifted(p, -1, 0.0),
+        _shifted(p, 2, 0.0),
+        _shifted(p, -2, 0.0),
+        _window_mean(p, NEAR),
+        _window_mean(p, WIDE),
+        _window_max(_shifted(p, 1, 0.0), NEAR, forward=False),
+        _window_max(_shifted(p, -1, 0.0), NEAR, forward=True),
+        -_window_max(-p, 1, forward=None),
+        (cum - mass) / total,
+        (total - cum) / total,
+        np.log1p(_distance_to(content, True)),
+        np.log1p(_distance_to(content, False)),
+        np.log1p(run_len) * np.where(content, 1.0, -1.0),
+        np.log1p(run_mass) * np.where(content, 1.0, -1.0),
+    ))
+    return np.hstack((features, seq.astype(np.float32)))
+
+
+def _window_max(values: np.ndarray, radius: int, forward: bool | None) -> np.ndarray:
+    """Max of `values` over the `radius` lines after (forward), before, or around each line."""
+    n = len(values)
+    out = values.copy()
+    for k in range(1, radius + 1):
+        if forward in (True, None):
+            out[: n - k] = np.maximum(out[: n - k], values[k:])
+        if forward in (False, None):
+            out[k:] = np.maximum(out[k:], values[: n - k])
+    return out
