@@ -293,8 +293,44 @@ def test_refuses_to_replace_a_folder_that_is_not_an_output(tmp_path: Path) -> No
     (precious / "thesis.tex").write_text("years of work")
     proc = run_clean("run", "-i", "raw", "-o", str(precious), "-c", "config.yaml", check=False)
     assert proc.returncode == 1
-    assert proc.stderr.splitlines()[0] == f"error: output folder {str(precious)!r} holds files that are not a cleaner output; refusing to replace it"
+    assert proc.stderr.splitlines()[0] == (
+        f"error: output folder {str(precious)!r} holds files cleaner did not write (thesis.tex); refusing to replace it")
     assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+def test_rerun_into_an_output_holding_the_users_files_is_refused_and_deletes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "o1"
+    run_clean("run", "-i", "raw", "-o", str(out), "-c", "config.yaml", "-q")
+    before = output_digests(out)
+    (out / "NOTES.md").write_text("my notes")
+    (out / "my_eval").mkdir()
+    (out / "my_eval" / "scores.csv").write_text("a,b\n")
+    (out / "data" / "extra.parquet").write_bytes(b"not cleaner's")
+    proc = run_clean("run", "-i", "raw", "-o", str(out), "-c", "config.yaml", "-q", check=False)
+    assert proc.returncode == 1
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith(f"error: output folder {str(out)!r} holds files cleaner did not write")
+    for name in ("NOTES.md", "my_eval/", "data/extra.parquet"):
+        assert name in first
+    assert (out / "NOTES.md").read_text() == "my notes"
+    assert (out / "my_eval" / "scores.csv").read_text() == "a,b\n"
+    assert (out / "data" / "extra.parquet").read_bytes() == b"not cleaner's"
+    (out / "data" / "extra.parquet").unlink()
+    assert output_digests(out) == before
+    assert not list(tmp_path.glob(".o1.staging-*"))
+
+
+def test_rerun_replaces_an_output_holding_only_cleaners_files(tmp_path: Path) -> None:
+    out = tmp_path / "o2"
+    out.mkdir()
+    (out / ".gitignore").write_text("# Written by cleaner: the contents of an output folder are not tracked.\n*\n")
+    run_clean("run", "-i", "raw", "-o", str(out), "-c", "config.yaml", "-q")
+    run_clean("run", "-i", "raw", "-o", str(out), "-c", "config.yaml", "-q", "--limit", "2")
+    assert len(read_rows(out, "data")) == 2
+    (out / ".gitignore").write_text("*.parquet\n")  # the user's own rules: not cleaner's file any more
+    proc = run_clean("run", "-i", "raw", "-o", str(out), "-c", "config.yaml", "-q", check=False)
+    assert proc.returncode == 1 and ".gitignore" in proc.stderr.splitlines()[0]
+    assert (out / ".gitignore").read_text() == "*.parquet\n"
 
 
 def test_limit_processes_only_the_first_records(tmp_path: Path) -> None:

@@ -5,6 +5,11 @@ in (with Linux's atomic RENAME_EXCHANGE where available, else two renames with t
 output parked until the new one is in place). A crash or Ctrl-C at any point leaves either
 the complete previous output or the complete new one, never a mix, and never nothing: a
 parked previous output is restored by the next run.
+
+Swapping replaces the whole folder, so a folder is replaced only when everything in it is
+cleaner's own (`OWN_FILES`, `data/part-NNNNN.parquet`, the `.gitignore` cleaner writes):
+a user's notes or evaluation results saved into an earlier output make the next run stop
+with their names, before any input is read, instead of vanishing with the old output.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -23,8 +29,14 @@ log = logging.getLogger(__name__)
 
 #: Written into every output folder so git never tracks the corpus by accident.
 GITIGNORE = "# Written by cleaner: the contents of an output folder are not tracked.\n*\n"
-#: Files whose presence marks a folder as an earlier cleaner output we may replace.
-MARKERS = ("stats.json", "config.resolved.yaml")
+#: The files a run writes at the top of its output folder (besides `data/` and `.gitignore`).
+OWN_FILES = frozenset({"removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet",
+                       "stats.json", "config.resolved.yaml"})
+#: The folder of kept documents and the names of its parts.
+DATA_FOLDER = "data"
+DATA_PART = re.compile(r"part-\d{5,}\.parquet")
+#: How many foreign names the refusal lists before "and N more".
+SHOWN_NAMES = 5
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -64,18 +76,54 @@ class StagedOutput:
 
 
 def check_replaceable(target: Path) -> None:
-    """Refuse to replace a folder that is not empty and not an earlier cleaner output."""
+    """Refuse to replace a folder holding anything cleaner did not write (replacing the
+    folder would delete it)."""
     if not target.exists():
         return
     if not target.is_dir():
         raise OutputError(f"output path {str(target)!r} exists and is not a folder", "choose another --output")
-    names = {p.name for p in target.iterdir()}
-    if not names or names <= {".gitignore", ".gitkeep"} or any(m in names for m in MARKERS):
+    foreign = foreign_entries(target)
+    if not foreign:
         return
+    shown = ", ".join(foreign[:SHOWN_NAMES]) + (f" and {len(foreign) - SHOWN_NAMES} more" if len(foreign) > SHOWN_NAMES else "")
     raise OutputError(
-        f"output folder {str(target)!r} holds files that are not a cleaner output; refusing to replace it",
-        "choose an empty or new folder for --output",
+        f"output folder {str(target)!r} holds files cleaner did not write ({shown}); refusing to replace it",
+        "a run replaces its output folder whole: move those files out, or choose another --output",
     )
+
+
+def foreign_entries(folder: Path) -> list[str]:
+    """What in `folder` a run did not write, sorted; sub-folders end with `/`."""
+    foreign = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name == DATA_FOLDER and entry.is_dir() and not entry.is_symlink():
+            foreign += [f"{DATA_FOLDER}/{name}" for name in _foreign_parts(entry)]
+        elif not _own_file(entry):
+            foreign.append(entry.name + ("/" if entry.is_dir() else ""))
+    return foreign
+
+
+def _own_file(entry: Path) -> bool:
+    if entry.is_symlink() or not entry.is_file():
+        return False
+    if entry.name == ".gitignore":
+        return _read_small(entry) == GITIGNORE
+    return entry.name in OWN_FILES
+
+
+def _foreign_parts(data: Path) -> list[str]:
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in data.iterdir()
+                  if p.is_symlink() or not p.is_file() or not DATA_PART.fullmatch(p.name))
+
+
+def _read_small(path: Path) -> str | None:
+    """The text of a small file, None for a large or unreadable one."""
+    try:
+        if path.stat().st_size > 4 * len(GITIGNORE):
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def recover_parked(target: Path) -> None:
