@@ -354,3 +354,24 @@ def test_dedup_alone_runs_from_a_one_line_config(tmp_path: Path) -> None:
     assert (dropped["id"], dropped["stage"], dropped["duplicate_of"]) == ("b.txt", "dedup", "a.txt")
     stats = json.loads((out / "stats.json").read_text())
     assert list(stats["stages"]) == ["read", "dedup"]
+
+
+@pytest.mark.parametrize("stages", ["[{dedup: {threshold: 0.8}}]", "[]", "[dedup, encoding]"])
+def test_html_and_warc_pages_without_the_html_stage_are_removed_never_written_empty(tmp_path: Path, stages: str) -> None:
+    """With no per-document stage before the output (or a global one first), HTML used to
+    reach data/ with empty text: the "HTML but no html stage" check ran only inside stages."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "a.txt").write_text((REPO / "raw" / SAMPLES[0]).read_text())
+    (dump / "page.html").write_bytes(WARC_PAGE.split(b"\r\n\r\n", 1)[1])
+    (dump / "crawl.warc").write_bytes(_warc_record(WARC_PAGE, "http://a.example/1"))
+    config = write_config(tmp_path / "c.yaml", f"stages: {stages}\n")
+    out = tmp_path / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-q")
+    assert [r["id"] for r in read_rows(out, "data")] == ["a.txt"]
+    assert all(r["text"].strip() for r in read_rows(out, "data"))
+    removed = {r["source"]: r for r in read_rows(out, "removed.parquet")}
+    assert set(removed) == {"page.html", "crawl.warc"}
+    assert {r["reason"] for r in removed.values()} == {"html_not_extracted"}
+    assert all("html stage is not configured" in r["detail"] for r in removed.values())
+    assert_each_record_once(out, {("a.txt", 0), ("page.html", 0), ("crawl.warc", 0)})

@@ -166,6 +166,8 @@ class StageRunner:
         if isinstance(item, ReadSkip):
             return removed_from_skip(item)
         doc: Document = item
+        if doc.html is not None and "html" not in segment.stages:
+            return _unextracted(doc, segment)
         if segment.apply_global is not None:
             outcome = self._apply_global(doc, segment.apply_global, decisions.get(doc.id), stats)
             if outcome is not None:
@@ -183,9 +185,6 @@ class StageRunner:
 
     def _run_stage(self, doc: Document, name: str, stats: dict[str, StageStats]) -> Outcome | None:
         stage = self.stages[name]
-        if doc.html is not None and name != "html":
-            return Removed(doc.id, doc.source, doc.record, name, "html_not_extracted",
-                           "the record is HTML but the html stage is not configured", doc.html)
         if name == "html" and doc.html is None:
             return None
         if isinstance(stage, Transform):
@@ -227,6 +226,16 @@ class StageRunner:
                 st.counts["empty"] += 1
                 return Removed(doc.id, doc.source, doc.record, name, "empty", f"no text left after the {name} stage", received)
         return None
+
+
+def _unextracted(doc: Document, segment: Segment) -> Removed:
+    """The removal of an HTML record when no html stage will extract it: checked before
+    anything else sees the document, so its empty text never reaches a stage, a global
+    stage's sketch or data/. Named after the stage it would have reached first (`read`
+    when there is none)."""
+    name = next(iter(segment.stages), None) or segment.sketch_global or "read"
+    return Removed(doc.id, doc.source, doc.record, name, "html_not_extracted",
+                   "the record is HTML but the html stage is not configured; add html at the start of stages", doc.html)
 
 
 def first_pass_items(task: BatchTask) -> list[Any]:
