@@ -82,7 +82,7 @@ class Config:
 def load_config(path: Path | None) -> Config:
     """Read and validate `path`; None means the built-in defaults (all stages)."""
     if path is None:
-        return parse_config({"stages": list(STAGES)}, "built-in defaults")
+        return parse_config({}, "built-in defaults")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -106,17 +106,23 @@ def parse_config(data: Any, source: str) -> Config:
     for key in data:
         if key not in SECTIONS:
             raise ConfigError(f"{key}: unknown section{did_you_mean(key, SECTIONS)}; allowed: {', '.join(SECTIONS)}")
-    if "stages" not in data:
-        raise ConfigError("stages: missing; list the stages to run, e.g. stages: [html, encoding, boilerplate, quality, dedup, passages]")
     executor = validate(data.get("executor"), EXECUTOR_OPTIONS, "executor")
     _check_executor(executor)
     return Config(
         readers=validate(data.get("readers"), READER_OPTIONS, "readers"),
-        stages=parse_stages(data["stages"]),
+        stages=parse_stages(_stage_list(data)),
         output=validate(data.get("output"), OUTPUT_OPTIONS, "output"),
         executor=executor,
         source=source,
     )
+
+
+def _stage_list(data: Mapping[str, Any]) -> Any:
+    """The `stages:` list; every section is optional, and without this one (or with it
+    empty: `stages:` and nothing after it) the default pipeline runs, so a config that only
+    renames a field need not copy the stage list. `stages: []` runs no stage."""
+    stages = data.get("stages")
+    return list(STAGES) if stages is None else stages
 
 
 def _check_executor(executor: Settings) -> None:

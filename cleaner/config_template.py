@@ -17,8 +17,10 @@ from cleaner.stages import STAGES, stage_class
 
 HEADER = """\
 # cleaner configuration: every option with its default value and what it does.
-# Stages run in the order listed; a stage left out is skipped. Each item is a stage
-# name or a one-key mapping {name: {options}}. `clean config --check FILE` validates a file.
+# Every section and option is optional: what a file leaves out keeps its default, and a
+# file without `stages:` runs the default stages below. Stages run in the order listed; a
+# stage left out of the list is skipped. Each item is a stage name or a one-key mapping
+# {name: {options}}. `clean config --check FILE` validates a file.
 """
 
 

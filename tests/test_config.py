@@ -47,8 +47,6 @@ ALL = ", ".join(STAGES)
      "output.rows_per_file: 0 is out of range; expected an integer >= 1"),
     ({"output": {"rows_per_file": True}, "stages": []},
      "output.rows_per_file: True has the wrong type; expected an integer >= 1"),
-    ({"readers": {}},
-     "stages: missing; list the stages to run, e.g. stages: [html, encoding, boilerplate, quality, dedup, passages]"),
     (["stages"],
      "test: the top level must be a mapping with keys readers, stages, output, executor"),
 ])  # fmt: skip
@@ -56,6 +54,27 @@ def test_config_errors_name_the_key_the_value_and_the_allowed_values(data, messa
     with pytest.raises(ConfigError) as info:
         parse_config(data, "test")
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("data", [{"readers": {"text_field": "body"}}, {}, {"stages": None}, {"output": {"rows_per_file": 10}}])
+def test_every_section_is_optional_and_stages_default_to_the_default_list(data) -> None:
+    """Changing one field name must not mean copying the whole stage list."""
+    config = parse_config(data, "test")
+    assert [s.name for s in config.stages] == list(STAGES)
+    assert config.to_plain()["stages"] == load_config(None).to_plain()["stages"]
+    assert config.readers.text_field == data.get("readers", {}).get("text_field", "text")
+
+
+def test_a_readers_only_config_runs_the_default_pipeline(tmp_path: Path) -> None:
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text('{"body": "' + "A sentence of ordinary words for the quality filter to keep. " * 20 + '"}\n')
+    config = tmp_path / "c.yaml"
+    config.write_text("readers:\n  text_field: body\n")
+    out = tmp_path / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-q")
+    resolved = yaml.safe_load((out / "config.resolved.yaml").read_text())
+    assert [next(iter(s)) for s in resolved["stages"]] == list(STAGES)
+    assert resolved["readers"]["text_field"] == "body"
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
