@@ -49,3 +49,12 @@ class RecordError(Exception):
     Raised inside readers and stages; the pipeline turns it into a row of errors.parquet
     and the run goes on.
     """
+
+
+class NotText(RecordError):
+    """The bytes are binary content (an image, an executable, an archive), not text.
+
+    Nothing failed: the record was read and is not a document, like an image response in a
+    WARC. Readers turn it into a removal (`non_text`, a row of removed.parquet), so it does
+    not count toward `readers.max_errors`.
+    """

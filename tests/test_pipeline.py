@@ -124,13 +124,15 @@ def test_bad_input_never_crashes_and_nothing_is_lost(tmp_path: Path) -> None:
     by_source = {}
     for row in errors:
         by_source.setdefault(row["source"], []).append(row)
-    assert "binary" in by_source["image.txt"][0]["error"]
-    assert "binary" in by_source["program.bin"][0]["error"]
+    assert {"image.txt", "program.bin"}.isdisjoint(by_source), "a binary file is a removal, not an error"
     assert {r["record"] for r in by_source["records.jsonl"]} == {1, 2, 3}
     assert by_source["cut.jsonl.gz"][0]["error"].startswith("truncated or corrupt compressed stream after record")
     assert by_source["broken.warc"], "the broken WARC record must be an error row"
     removed = {r["source"]: r for r in read_rows(out, "removed.parquet")}
     assert removed["empty.txt"]["reason"] == "empty"
+    for name, kind in [("image.txt", "PNG image"), ("program.bin", "ELF executable")]:
+        assert (removed[name]["stage"], removed[name]["reason"]) == ("read", "non_text")
+        assert removed[name]["detail"] == f"binary content ({kind}), not text"
     kept = {r["id"]: r for r in read_rows(out, "data")}
     assert {"good.txt", "latin.txt", "j0", "j4"} <= set(kept)
     assert "déjà" in kept["latin.txt"]["text"]
@@ -151,6 +153,26 @@ def test_too_many_errors_exits_non_zero_but_writes_outputs(tmp_path: Path) -> No
     assert proc.returncode == 3
     assert proc.stderr.startswith("error: ") and "above readers.max_errors (1.0%)" in proc.stderr
     assert (out / "errors.parquet").exists()
+
+
+def test_only_real_read_failures_count_toward_max_errors(tmp_path: Path) -> None:
+    """Binary files and links out of the input are removals (as a PNG inside a WARC is):
+    with max_errors 0 they must not fail the run, and the summary counts them as removed."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "good.txt").write_text("A perfectly ordinary page of text. " * 40)
+    (dump / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 10)
+    (dump / "tool.exe").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(3000))
+    (tmp_path / "elsewhere.txt").write_text("outside the dump")
+    (dump / "link.txt").symlink_to(tmp_path / "elsewhere.txt")
+    config = write_config(tmp_path / "c.yaml", "readers:\n  max_errors: 0.0\nstages: [encoding]\n")
+    out = tmp_path / "out"
+    proc = run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-w", "1")
+    assert read_rows(out, "errors.parquet") == []
+    reasons = {r["source"]: r["reason"] for r in read_rows(out, "removed.parquet")}
+    assert reasons == {"photo.jpg": "non_text", "tool.exe": "non_text", "link.txt": "link_outside_input"}
+    assert "removed by read: non_text" in proc.stdout
+    assert_each_record_once(out, {("good.txt", 0), ("photo.jpg", 0), ("tool.exe", 0), ("link.txt", 0)})
 
 
 def test_repeated_ids_become_errors_whatever_the_batching(tmp_path: Path) -> None:

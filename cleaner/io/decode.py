@@ -12,7 +12,7 @@ UTF-8, the 99% case, kept cheap; UTF-8 with a few stray cp1252 bytes; CJK UTF-16
 BOM, recognised by the script it decodes to; the declared charset (HTTP header; for HTML
 also `<meta>` and the XML declaration), with browser aliases; statistical detection limited
 to the encodings browsers support; cp1252; latin-1, which decodes anything. Binary content (images, archives, executables, random bytes) raises
-`RecordError` before any of that, because decoding it would only make noise.
+`NotText` before any of that, because decoding it would only make noise.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from cleaner.errors import RecordError
+from cleaner.errors import NotText
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False
 
     `declared` is a charset label from outside the data (an HTTP `Content-Type` charset);
     with `html=True` the page's own `<meta>` / XML declaration is considered too. Raises
-    `RecordError` when the bytes are binary content rather than text.
+    `NotText` when the bytes are binary content rather than text.
     """
     if not data:
         return Decoded("", "ascii", "empty")
@@ -208,7 +208,7 @@ def decode_bytes(data: bytes, declared: str | None = None, *, html: bool = False
         return wide
     reason = looks_binary(data)
     if reason is not None:
-        raise RecordError(f"binary content ({reason}), not text")
+        raise NotText(f"binary content ({reason}), not text")
     return _decode_narrow_or_wide(data, declared_codec, html)
 
 

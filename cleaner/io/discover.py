@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import InputError
-from cleaner.io.readers.base import ReadFailure
+from cleaner.io.readers.base import ReadFailure, ReadSkip
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +19,17 @@ class InputFile:
     size: int
 
 
-def discover(root: Path, skip_hidden: bool = True, exclude: Path | None = None) -> tuple[list[InputFile], list[ReadFailure]]:
-    """All files under `root` in sorted order, plus error rows for links we refused.
+Refused = ReadFailure | ReadSkip
+
+
+def discover(root: Path, skip_hidden: bool = True, exclude: Path | None = None) -> tuple[list[InputFile], list[Refused]]:
+    """All files under `root` in sorted order, plus a row for each entry we did not read.
 
     Symbolic links are followed only when they resolve inside `root`; a link pointing out
-    of it becomes an error row, never a silent skip. `exclude` (the output folder when it
-    sits inside the input) is not walked.
+    of it, or to nothing, is a removal with its reason (`link_outside_input`,
+    `broken_link`), never a silent skip; nothing failed, so it does not count toward
+    `readers.max_errors`. A folder that cannot be listed is an error row. `exclude` (the
+    output folder when it sits inside the input) is not walked.
     """
     if not root.exists():
         raise InputError(f"input path {str(root)!r} does not exist", "pass --input PATH (a folder or a file)")
@@ -35,13 +40,13 @@ def discover(root: Path, skip_hidden: bool = True, exclude: Path | None = None) 
     real_root = root.resolve()
     excluded = exclude.resolve() if exclude is not None else None
     files: list[InputFile] = []
-    refused: list[ReadFailure] = []
+    refused: list[Refused] = []
     _walk(root, real_root, "", skip_hidden, excluded, files, refused)
     return files, refused
 
 
 def _walk(folder: Path, real_root: Path, prefix: str, skip_hidden: bool, excluded: Path | None,
-          files: list[InputFile], refused: list[ReadFailure]) -> None:
+          files: list[InputFile], refused: list[Refused]) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -62,12 +67,13 @@ def _walk(folder: Path, real_root: Path, prefix: str, skip_hidden: bool, exclude
             files.append(InputFile(path, source, entry.stat(follow_symlinks=False).st_size))
 
 
-def _follow_link(path: Path, source: str, real_root: Path, files: list[InputFile], refused: list[ReadFailure]) -> None:
+def _follow_link(path: Path, source: str, real_root: Path, files: list[InputFile], refused: list[Refused]) -> None:
     target = path.resolve()
-    if not target.is_relative_to(real_root):
-        refused.append(ReadFailure(source, None, f"symbolic link to {str(target)!r} outside the input folder; not followed"))
+    if not target.exists():
+        refused.append(ReadSkip(source, source, 0, "broken_link", f"broken symbolic link (to {str(target)!r})"))
+    elif not target.is_relative_to(real_root):
+        detail = f"symbolic link to {str(target)!r} outside the input folder; not followed"
+        refused.append(ReadSkip(source, source, 0, "link_outside_input", detail))
     elif target.is_file():
         files.append(InputFile(path, source, target.stat().st_size))
-    elif not target.exists():
-        refused.append(ReadFailure(source, None, "broken symbolic link"))
     # A link to a folder inside the input is not walked: that folder is read where it is.

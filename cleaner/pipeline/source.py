@@ -16,7 +16,7 @@ from cleaner.io.discover import InputFile
 from cleaner.io.readers import read_file
 from collections import Counter
 
-from cleaner.io.readers.base import Deferred, FileNote, Item, ReadFailure
+from cleaner.io.readers.base import Deferred, FileNote, Item, ReadFailure, ReadSkip
 from cleaner.options import Settings
 
 
@@ -30,12 +30,13 @@ class ReadCounts:
     notes: Counter[str] = field(default_factory=Counter)
 
 
-def read_items(files: list[InputFile], refused: list[ReadFailure], settings: Settings, limit: int | None,
+def read_items(files: list[InputFile], refused: list[ReadFailure | ReadSkip], settings: Settings, limit: int | None,
                counts: ReadCounts, on_file_done: Callable[[int], None] | None = None) -> Iterator[Item]:
-    """All records of `files` (after the refused links' error rows), at most `limit` records."""
-    for failure in refused:
+    """All records of `files` (after the rows of the entries discovery refused), at most
+    `limit` records."""
+    for entry in refused:
         counts.records += 1
-        yield failure
+        yield entry
     for file in files:
         for item in read_file(file, settings, defer=True):
             if isinstance(item, FileNote):

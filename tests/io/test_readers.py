@@ -71,12 +71,13 @@ def test_empty_file_is_removed_with_a_reason(tmp_path: Path) -> None:
     assert isinstance(skip, ReadSkip) and (skip.reason, skip.detail) == ("empty", "the file is empty")
 
 
-def test_binary_file_is_an_error_row(tmp_path: Path) -> None:
+def test_binary_file_is_removed_with_a_reason_not_an_error(tmp_path: Path) -> None:
+    """A PNG is no more a read failure as a file than it is inside a WARC (`non_text`)."""
     path = tmp_path / "image.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2000))
-    [failure] = items_of(path)
-    assert isinstance(failure, ReadFailure) and failure.record == 0
-    assert "binary" in failure.error
+    [skip] = items_of(path)
+    assert isinstance(skip, ReadSkip) and (skip.id, skip.record, skip.reason) == ("image.txt", 0, "non_text")
+    assert skip.detail == "binary content (PNG image), not text"
 
 
 def test_oversized_single_document_is_refused_without_loading(tmp_path: Path) -> None:
@@ -150,6 +151,14 @@ def test_jsonl_empty_text_is_removed_not_lost(tmp_path: Path) -> None:
     assert isinstance(skip, ReadSkip) and (skip.id, skip.reason) == ("e", "empty")
 
 
+def test_jsonl_null_text_is_an_empty_record_not_a_missing_field(tmp_path: Path) -> None:
+    path = jsonl(tmp_path / "a.jsonl", [{"id": "n", "text": None}, {"id": "m", "text": None, "html": None}, {"body": "x"}])
+    null, both, missing = items_of(path)
+    assert isinstance(null, ReadSkip) and (null.id, null.reason) == ("n", "empty")
+    assert isinstance(both, ReadSkip) and (both.id, both.reason) == ("m", "empty")
+    assert isinstance(missing, ReadFailure) and "has no 'text' or 'html' field" in missing.error
+
+
 # --- compression -------------------------------------------------------------------------
 
 RECORDS = [{"text": f"document number {i}"} for i in range(50)]
@@ -210,8 +219,24 @@ def test_parquet_rows_are_documents(tmp_path: Path) -> None:
     path = tmp_path / "rows.parquet"
     pq.write_table(pa.table({"id": ["a", "b", None], "text": ["one", None, "three"], "lang": ["en", "de", "fr"]}), path)
     items = items_of(path)
-    assert [type(i).__name__ for i in items] == ["Document", "ReadFailure", "Document"]
+    assert [type(i).__name__ for i in items] == ["Document", "ReadSkip", "Document"]
     assert (items[0].id, items[0].metadata, items[2].id) == ("a", {"lang": "en"}, "rows.parquet:2")
+    assert (items[1].id, items[1].reason) == ("b", "empty")  # a null text is an empty record
+
+
+def test_parquet_binary_columns_are_decoded_like_files(tmp_path: Path) -> None:
+    """Crawl exports keep raw HTML as bytes; it used to be `field 'html' is a bytes, not a string`."""
+    path = tmp_path / "pages.parquet"
+    html = '<html><head><meta charset="windows-1252"></head><body><p>Caf\u00e9 \u201cquoted\u201d</p></body></html>'
+    table = pa.table({
+        "html": pa.array([html.encode("cp1252"), None, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8], pa.binary()),
+        "text": pa.array([None, "Stra\u00dfe".encode("utf-8"), None], pa.binary()),
+    })  # fmt: skip
+    pq.write_table(table, path)
+    page, text, image = items_of(path)
+    assert isinstance(page, Document) and page.html == html
+    assert isinstance(text, Document) and (text.text, text.html) == ("Stra\u00dfe", None)
+    assert isinstance(image, ReadSkip) and (image.reason, image.detail) == ("non_text", "field 'html': binary content (PNG image), not text")
 
 
 def test_gzipped_parquet_is_read(tmp_path: Path) -> None:
@@ -244,9 +269,13 @@ def test_discovery_is_sorted_recursive_and_stays_inside(tmp_path: Path) -> None:
     outside.write_text("s")
     (root / "link.txt").symlink_to(outside)
     (root / "inner.txt").symlink_to(root / "a.txt")
+    (root / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     files, refused = discover(root)
     assert [f.source for f in files] == ["a.txt", "b/c.txt", "inner.txt"]
-    assert [(r.source, r.error.split(" outside")[0]) for r in refused] == [("link.txt", f"symbolic link to {str(outside)!r}")]
+    # links that are not followed are removals with a reason, not read failures
+    assert all(isinstance(r, ReadSkip) for r in refused)
+    assert [(r.source, r.record, r.reason) for r in refused] == [("dangling.txt", 0, "broken_link"), ("link.txt", 0, "link_outside_input")]
+    assert refused[1].detail == f"symbolic link to {str(outside)!r} outside the input folder; not followed"
 
 
 # --- real pages ---------------------------------------------------------------------------
@@ -298,3 +327,25 @@ def test_warc_skips_non_html_with_a_reason(shared_data: Path) -> None:
         ("http_status", "HTTP 406 response"): 3,
         ("http_status", "HTTP 301 response"): 3,
     }
+
+
+def test_every_web_archive_record_kind_is_identified_by_its_warc_record_id(tmp_path: Path) -> None:
+    """Revisits, non-HTML responses and error pages are removals; their ids used to be positional."""
+    from tests.io.test_warc import http_response, response, warc_record
+
+    def rid(n: int) -> str:
+        return f"WARC-Record-ID: <urn:uuid:0000000{n}-aaaa-bbbb-cccc-dddddddddddd>"
+
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(
+        response(0, extra=(rid(0),))
+        + warc_record("revisit", http_response(b""), url="https://example.com/r", extra=(rid(1),))
+        + warc_record("response", http_response(b"\x89PNG\r\n", "Content-Type: image/png"), url="https://example.com/i", extra=(rid(2),))
+        + warc_record("response", http_response(b"gone", "Content-Type: text/html", status="404 Not Found"), url="https://example.com/g", extra=(rid(3),))
+        + warc_record("resource", b"\x00\x01", url="https://example.com/b", content_type="application/octet-stream", extra=(rid(4),))
+        + warc_record("revisit", http_response(b""), url="https://example.com/n")  # no WARC-Record-ID: positional
+    )
+    items = items_of(path)
+    assert [type(i).__name__ for i in items] == ["Document"] + ["ReadSkip"] * 5
+    assert [i.id for i in items] == [f"urn:uuid:0000000{n}-aaaa-bbbb-cccc-dddddddddddd" for n in range(5)] + ["crawl.warc:5"]
+    assert [i.reason for i in items[1:]] == ["revisit", "non_html", "http_status", "non_text", "revisit"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleaner.document import Document
-from cleaner.errors import RecordError
+from cleaner.errors import NotText, RecordError
+from cleaner.io.decode import decode_bytes
 from cleaner.io.readers.base import Item, ReadSkip, record_id
 from cleaner.options import Settings
 
@@ -40,14 +41,18 @@ class FieldMap:
 
 
 def record_to_item(record: Any, source: str, index: int, fields: FieldMap) -> Item:
-    """Map one record to a Document (or ReadSkip for an empty one); RecordError if unusable."""
+    """Map one record to a Document, or a ReadSkip for an empty one (a null or blank text)
+    or a non-text one (binary bytes); RecordError if unusable (no text field at all)."""
     if not isinstance(record, dict):
         raise RecordError(f"record is a JSON {type(record).__name__}, not an object")
-    text = _string_field(record, fields.text)
-    html = _string_field(record, fields.html)
     own_id = _string_field(record, fields.id) if fields.id is not None else None
     doc_id = own_id if own_id and own_id.strip() else record_id(source, index, multi=True)
-    if text is None and html is None:
+    try:
+        text = _string_field(record, fields.text)
+        html = _string_field(record, fields.html, html=True)
+    except NotText as exc:
+        return ReadSkip(doc_id, source, index, "non_text", str(exc))
+    if fields.text not in record and fields.html not in record:
         names = ", ".join(list(record)[:8]) or "none"
         raise RecordError(f"record has no {fields.text!r} or {fields.html!r} field (fields: {names}); set readers.text_field")
     if not (html and html.strip()) and not (text and text.strip()):
@@ -69,10 +74,17 @@ def metadata_json(metadata: dict[str, Any]) -> str | None:
     return json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _string_field(record: dict[str, Any], field: str) -> str | None:
+def _string_field(record: dict[str, Any], field: str, html: bool = False) -> str | None:
+    """The field as text: strings as they are, numbers written out, bytes (Parquet binary
+    columns) decoded as a file's bytes would be (NotText for binary content)."""
     value = record.get(field)
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            return decode_bytes(bytes(value), html=html).text
+        except NotText as exc:
+            raise NotText(f"field {field!r}: {exc}") from None
     raise RecordError(f"field {field!r} is a {type(value).__name__}, not a string")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from cleaner.document import Document
-from cleaner.errors import RecordError
+from cleaner.errors import NotText, RecordError
 from cleaner.io.decode import decode_bytes
 from cleaner.io.readers.base import ItemStream, ReadFailure, ReadSkip
 from cleaner.options import Settings
@@ -34,6 +34,9 @@ def _read_single(stream: BinaryIO, source: str, settings: Settings, html: bool) 
     try:
         data = read_limited(stream, settings.max_record_mb)
         decoded = decode_bytes(data, html=html)
+    except NotText as exc:
+        yield ReadSkip(source, source, 0, "non_text", str(exc))
+        return
     except RecordError as exc:
         yield ReadFailure(source, 0, str(exc))
         return

@@ -14,7 +14,7 @@ import re
 from typing import BinaryIO
 
 from cleaner.document import Document
-from cleaner.errors import RecordError
+from cleaner.errors import NotText, RecordError
 from cleaner.io.decode import decode_bytes
 from cleaner.io.readers.base import FileNote, ItemStream, ReadFailure, ReadSkip, record_id
 from cleaner.io.warc import Malformed, RecordStats, Skipped, WebPage, iter_records
@@ -45,10 +45,12 @@ def _key(kind: str) -> str:
     return re.sub(r"\W+", "_", kind).strip("_")
 
 
-def _page(page: WebPage, doc_id: str, source: str) -> Document | ReadFailure:
+def _page(page: WebPage, doc_id: str, source: str) -> Document | ReadSkip | ReadFailure:
     html = page.kind == "html"
     try:
         decoded = decode_bytes(page.payload, page.charset, html=html)
+    except NotText as exc:  # a page typed text/html whose bytes are an image: what a file would be
+        return ReadSkip(doc_id, source, page.index, "non_text", str(exc))
     except RecordError as exc:
         return ReadFailure(source, page.index, str(exc))
     metadata: dict = {"content_type": page.content_type}

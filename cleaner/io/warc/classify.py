@@ -129,7 +129,7 @@ def _page(
         content_type=essence,
         charset=charset,
         kind=kind,
-        record_id=header.fields.get("warc-record-id", "").strip("<>") or None,
+        record_id=_record_id(header),
         truncated=cut or "warc-truncated" in header.fields,
     )
 
@@ -140,7 +140,12 @@ def _too_large(raw: RawRecord, limit: int) -> Malformed:
 
 
 def _skip(raw: RawRecord, reason: str, key: str) -> Skipped:
-    return Skipped(raw.index, reason, key, raw.header.url)
+    return Skipped(raw.index, reason, key, raw.header.url, _record_id(raw.header))
+
+
+def _record_id(header: RecordHeader) -> str | None:
+    """The record's WARC-Record-ID without its angle brackets; None in ARC files."""
+    return header.fields.get("warc-record-id", "").strip().strip("<>") or None
 
 
 def _malformed(raw: RawRecord, message: str) -> Malformed:

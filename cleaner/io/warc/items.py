@@ -43,12 +43,14 @@ class Skipped:
 
     `reason` is for people (`non-HTML response (image/jpeg)`); `key` is stable, for
     counting and filtering (`non-html`, `http-status`, `revisit`, `empty`, ...).
+    `record_id` is the WARC-Record-ID, as for a page: a skipped record keeps its own id.
     """
 
     index: int
     reason: str
     key: str
     url: str | None = None
+    record_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
