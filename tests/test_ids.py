@@ -34,8 +34,31 @@ def test_registry_keeps_few_runs() -> None:
     assert registry.taken(["doc-999-6", "doc-0-0", "new"]) == {"doc-999-6", "doc-0-0"}
 
 
+def _docs(ids: list[str]) -> list[Document]:
+    return [Document(id=i, text=f"text {n}", source="a.jsonl", record=n) for n, i in enumerate(ids)]
+
+
 def test_repeats_within_a_batch_and_taken_ids_become_errors() -> None:
-    docs = [Document(id=i, text="t", source="a.jsonl", record=n) for n, i in enumerate(["x", "y", "x", "z"])]
-    out = reject_repeated_ids(docs, frozenset({"z"}))
+    out = reject_repeated_ids(_docs(["x", "y", "x", "z"]), frozenset({"z"}), "error", "id")
     assert [type(o).__name__ for o in out] == ["Document", "Document", "ReadFailure", "ReadFailure"]
     assert isinstance(out[2], ReadFailure) and out[2].record == 2 and "duplicate id 'x'" in out[2].error
+
+
+def test_repeats_are_dropped_as_duplicates_of_the_first_by_default() -> None:
+    out = reject_repeated_ids(_docs(["x", "y", "x", "z"]), frozenset({"z"}), "drop", "id")
+    assert [type(o).__name__ for o in out] == ["Document", "Document", "ReadSkip", "ReadSkip"]
+    assert [(o.id, o.reason, o.duplicate_of, o.text) for o in out[2:]] == [
+        ("a.jsonl:2", "duplicate_id", "x", "text 2"), ("a.jsonl:3", "duplicate_id", "z", "text 3")]
+
+
+def test_rename_keeps_repeats_under_ids_that_are_unique_too() -> None:
+    out = reject_repeated_ids(_docs(["x", "x", "y", "x"]), frozenset({"y"}), "rename", "id")
+    assert [(type(o).__name__, o.id) for o in out] == [
+        ("Document", "x"), ("Document", "x@a.jsonl:1"), ("Document", "y@a.jsonl:2"), ("Document", "x@a.jsonl:3")]
+
+
+def test_a_rename_that_is_taken_too_drops_the_record() -> None:
+    out = reject_repeated_ids(_docs(["x@a.jsonl:2", "x", "x"]), frozenset(), "rename", "id")
+    assert [type(o).__name__ for o in out] == ["Document", "Document", "ReadSkip"]
+    assert (out[2].reason, out[2].duplicate_of) == ("duplicate_id", "x")
+    assert "'x@a.jsonl:2' is taken too" in out[2].detail

@@ -175,32 +175,117 @@ def test_only_real_read_failures_count_toward_max_errors(tmp_path: Path) -> None
     assert_each_record_once(out, {("good.txt", 0), ("photo.jpg", 0), ("tool.exe", 0), ("link.txt", 0)})
 
 
-def test_repeated_ids_become_errors_whatever_the_batching(tmp_path: Path) -> None:
-    """Ids are checked in the workers (within a batch) and in the main process (across
-    batches, by running a batch again): the first record with an id wins either way."""
-    dump = tmp_path / "dump"
-    dump.mkdir()
+def _repeated_id_dump(root: Path) -> set[tuple[str, int]]:
+    """a.jsonl x1..x5; b.jsonl repeats x2 (an earlier batch's id) and x6 (its own batch's)."""
+    root.mkdir()
     words = "A record long enough to be kept by the quality stage, with its own words: {}. "
 
     def lines(ids: list[str]) -> str:
         return "\n".join(json.dumps({"id": i, "text": words.format(f"{i} {n}") * 12}) for n, i in enumerate(ids)) + "\n"
 
-    (dump / "a.jsonl").write_text(lines(["x1", "x2", "x3", "x4", "x5"]))
-    (dump / "b.jsonl").write_text(lines(["x6", "x2", "x6", "x7"]))  # x2: an earlier batch's; x6: its own batch's
-    expected = {("a.jsonl", n) for n in range(5)} | {("b.jsonl", n) for n in range(4)}
+    (root / "a.jsonl").write_text(lines(["x1", "x2", "x3", "x4", "x5"]))
+    (root / "b.jsonl").write_text(lines(["x6", "x2", "x6", "x7"]))
+    return {("a.jsonl", n) for n in range(5)} | {("b.jsonl", n) for n in range(4)}
+
+
+@pytest.mark.parametrize("policy", ["drop", "error", "rename"])
+def test_repeated_ids_whatever_the_batching(tmp_path: Path, policy: str) -> None:
+    """Ids are checked in the workers (within a batch) and in the main process (across
+    batches, by running a batch again): the first record with an id wins either way, and
+    what happens to the later ones is readers.duplicate_ids (default drop)."""
+    dump = tmp_path / "dump"
+    expected = _repeated_id_dump(dump)
+    setting = "" if policy == "drop" else f"  duplicate_ids: {policy}\n"
     digests = []
     for batch, workers in [(2, 2), (2, 1), (100, 2)]:
-        config = write_config(tmp_path / f"c{batch}.yaml", f"executor:\n  batch_docs: {batch}\nreaders:\n  max_errors: 1.0\nstages: [encoding]\n")
+        config = write_config(tmp_path / f"c{batch}.yaml",
+                              f"executor:\n  batch_docs: {batch}\nreaders:\n  max_errors: 1.0\n{setting}stages: [encoding]\n")
         out = tmp_path / f"out-{batch}-{workers}"
         run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-w", str(workers), "-q")
-        errors = read_rows(out, "errors.parquet")
-        assert [(e["source"], e["record"]) for e in errors] == [("b.jsonl", 1), ("b.jsonl", 2)]
-        assert all("duplicate id" in e["error"] for e in errors)
+        errors, removed = read_rows(out, "errors.parquet"), read_rows(out, "removed.parquet")
         kept = [r["id"] for r in read_rows(out, "data")]
-        assert kept == ["x1", "x2", "x3", "x4", "x5", "x6", "x7"]
+        if policy == "drop":
+            assert errors == [] and kept == ["x1", "x2", "x3", "x4", "x5", "x6", "x7"]
+            assert [(r["id"], r["source"], r["record"], r["stage"], r["reason"], r["duplicate_of"]) for r in removed] == [
+                ("b.jsonl:1", "b.jsonl", 1, "read", "duplicate_id", "x2"),
+                ("b.jsonl:2", "b.jsonl", 2, "read", "duplicate_id", "x6"),
+            ]
+            assert all("same id 'x" in r["detail"] and "of readers.id_field 'id'" in r["detail"] and r["text"] for r in removed)
+        elif policy == "error":
+            assert removed == [] and kept == ["x1", "x2", "x3", "x4", "x5", "x6", "x7"]
+            assert [(e["source"], e["record"]) for e in errors] == [("b.jsonl", 1), ("b.jsonl", 2)]
+            assert all("duplicate id" in e["error"] and "readers.id_field" in e["error"] for e in errors)
+        else:
+            assert errors == [] and removed == []
+            assert kept == ["x1", "x2", "x3", "x4", "x5", "x6", "x2@b.jsonl:1", "x6@b.jsonl:2", "x7"]
         assert_each_record_once(out, expected)
         digests.append({k: v for k, v in output_digests(out).items() if k != "config.resolved.yaml"})
     assert digests[0] == digests[1] == digests[2]
+    if policy != "error":  # `inspect` finds the record in its file under its new id too
+        shown = run_clean("inspect", "b.jsonl:1" if policy == "drop" else "x2@b.jsonl:1", "-o", str(out)).stdout
+        assert "(as read from" in shown and "x2 1" in shown
+
+
+def test_the_same_shard_twice_is_half_duplicates_not_errors(tmp_path: Path) -> None:
+    """a.jsonl.gz and a plain b.jsonl holding the same records: the run used to exit 3 with
+    half the records 'could not be read'."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    records = "".join(json.dumps({"id": f"cc-{i}", "text": f"Page {i} says something of its own. " * 20}) + "\n" for i in range(30))
+    (dump / "a.jsonl.gz").write_bytes(gzip.compress(records.encode()))
+    (dump / "b.jsonl").write_text(records)
+    out = tmp_path / "out"
+    proc = run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(write_config(tmp_path / "c.yaml", "stages: [encoding]\n")))
+    assert proc.returncode == 0
+    assert [r["id"] for r in read_rows(out, "data")] == [f"cc-{i}" for i in range(30)]
+    removed = read_rows(out, "removed.parquet")
+    assert [(r["source"], r["duplicate_of"]) for r in removed] == [("b.jsonl", f"cc-{i}") for i in range(30)]
+    assert "removed by read: duplicate_id" in proc.stdout
+
+
+@pytest.mark.parametrize("policy", ["drop", "error"])
+def test_the_same_warc_record_in_two_files_is_a_duplicate_named_by_its_warc_record_id(tmp_path: Path, policy: str) -> None:
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    record = _warc_record(WARC_PAGE, "http://a.example/1").replace(
+        b"WARC-Type: response\r\n", b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:12345678-aaaa-bbbb-cccc-000000000001>\r\n")
+    (dump / "x.warc").write_bytes(record)
+    (dump / "x.warc.gz").write_bytes(gzip.compress(record))
+    config = write_config(tmp_path / "c.yaml", f"readers:\n  duplicate_ids: {policy}\n  max_errors: 1.0\nstages: [html]\n")
+    out = tmp_path / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-q")
+    [kept] = read_rows(out, "data")
+    assert (kept["id"], kept["source"]) == ("urn:uuid:12345678-aaaa-bbbb-cccc-000000000001", "x.warc")
+    if policy == "drop":
+        [removed] = read_rows(out, "removed.parquet")
+        assert (removed["id"], removed["reason"], removed["duplicate_of"]) == ("x.warc.gz:0", "duplicate_id", kept["id"])
+        assert "WARC-Record-ID" in removed["detail"]
+    else:
+        [error] = read_rows(out, "errors.parquet")
+        assert error["source"] == "x.warc.gz" and "WARC-Record-ID" in error["error"]
+        assert "id_field" not in error["error"], "the JSONL/Parquet hint makes no sense for a WARC record"
+
+
+def test_a_batch_run_again_for_its_ids_sees_the_records_as_read(tmp_path: Path) -> None:
+    """Records the main process parsed itself (HTML, WARC, Parquet) are Documents in the
+    task; the serial executor hands over the task itself, so a rerun for repeated ids must
+    not see the first attempt's changes (extracted text instead of the HTML)."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    records = b"".join(_warc_record(WARC_PAGE.replace(b"T</title>", f"T{n}</title>".encode()), f"http://a.example/{n}").replace(
+        b"WARC-Type: response\r\n", f"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{n:08d}>\r\n".encode()) for n in range(4))
+    (dump / "a.warc").write_bytes(records)
+    (dump / "b.warc.gz").write_bytes(gzip.compress(records))
+    config = write_config(tmp_path / "c.yaml", "executor:\n  batch_docs: 3\nstages: [html, boilerplate]\n")
+    digests = []
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-w", str(workers), "-q")
+        removed = read_rows(out, "removed.parquet")
+        assert [r["duplicate_of"] for r in removed] == [f"urn:uuid:{n:08d}" for n in range(4)]
+        assert all(r["text"].startswith("<html>") for r in removed), "a removed duplicate keeps the record's HTML"
+        digests.append(output_digests(out))
+    assert digests[0] == digests[1]
 
 
 # --- determinism ----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def inspect_document(store: OutputStore, doc_id: str) -> DocumentReport:
                            "ids are in the `id` column of data/ and removed.parquet; unreadable records are in errors.parquet")
     spans = sorted(store.rows("spans.parquet", "doc_id", doc_id), key=lambda s: (s["offset"], s["stage"]))
     clusters = store.rows("clusters.parquet", "doc_id", doc_id)
-    before, note = _text_as_read(store, row["source"], doc_id)
+    before, note = _text_as_read(store, row["source"], row["record"])
     removal = None
     if removed:
         removal = {k: removed[k] for k in ("stage", "reason", "detail", "duplicate_of", "similarity")}
@@ -47,17 +47,19 @@ def inspect_document(store: OutputStore, doc_id: str) -> DocumentReport:
                           before, note, spans, removal, [{k: c[k] for k in ("cluster_id", "level", "kept", "similarity", "text")} for c in clusters])
 
 
-def _text_as_read(store: OutputStore, source: str, doc_id: str) -> tuple[str | None, str]:
-    """The document's text as the reader produced it (HTML: as extracted), if the input is still there."""
+def _text_as_read(store: OutputStore, source: str, record: int) -> tuple[str | None, str]:
+    """The document's text as the reader produced it (HTML: as extracted), if the input is
+    still there. Found by its place in the file, not its id: a renamed repeat
+    (`readers.duplicate_ids: rename`) or a dropped one is not under its output id there."""
     root = Path(store.stats.get("input", ""))
     path = root if root.is_file() else root / source
     if not path.is_file():
         return None, f"input {str(path)!r} is no longer there; only the removed spans can be shown"
     config = parse_config(store.config, "resolved config")
     for item in read_file(InputFile(path, source, path.stat().st_size), config.readers):
-        if isinstance(item, Document) and item.id == doc_id:
+        if isinstance(item, Document) and item.record == record:
             return _extracted(item, config), f"as read from {path}"
-    return None, f"{str(path)!r} no longer holds a record with this id"
+    return None, f"{str(path)!r} no longer holds record {record}"
 
 
 def _extracted(doc: Document, config) -> str:

@@ -51,7 +51,8 @@ def print_document(console: Console, report: DocumentReport) -> None:
         r = report.removal
         line = f"removed by {r['stage']}: {r['reason']}" + (f" — {r['detail']}" if r["detail"] else "")
         if r["duplicate_of"]:
-            line += f"; duplicate of kept document {r['duplicate_of']} (similarity {r['similarity']:.3f})"
+            line += f"; duplicate of kept document {r['duplicate_of']}"
+            line += f" (similarity {r['similarity']:.3f})" if r["similarity"] is not None else ""
         console.print(Text(line, style="red"))
     else:
         console.print(Text(f"kept; {len(report.spans)} pieces removed from it", style="green"))

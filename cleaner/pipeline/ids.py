@@ -1,11 +1,16 @@
 """Document ids are unique across a run: dedup decisions, spans and clusters are keyed by them.
 
-A record whose id an earlier record already used becomes an error row (the first one wins).
-Ids are known only once a record is parsed, and parsing happens in the workers, so the check
-has two halves: a worker rejects repeats within its batch and the ids it was told are taken;
-the main process, receiving batches in input order, holds every id seen so far and, in the
-rare case that a batch repeats an earlier batch's id, runs that batch again with those ids
-marked as taken. The outcome is exactly that of checking record by record in input order.
+A record whose id an earlier record already used is, by `readers.duplicate_ids`, dropped
+(`drop`, the default: a removed row, stage `read`, reason `duplicate_id`, `duplicate_of`
+the id it repeats, under its positional id so that ids stay unique across data/ and
+removed.parquet), an error row (`error`), or kept under a new id (`rename`:
+`ID@SOURCE:RECORD`). The first record with an id always wins. Ids are known only once a
+record is parsed, and parsing happens in the workers, so the check has two halves: a worker
+handles repeats within its batch and the ids it was told are taken; the main process,
+receiving batches in input order, holds every id seen so far and, in the rare case that a
+batch uses an earlier batch's id, runs that batch again with those ids marked as taken
+(until it uses none: each round marks more). The outcome is exactly that of checking record
+by record in input order.
 """
 
 from __future__ import annotations
@@ -16,27 +21,78 @@ from collections.abc import Iterable
 import numpy as np
 
 from cleaner.document import Document
-from cleaner.io.readers.base import ReadFailure
+from cleaner.io.compression import strip_compression_suffix
+from cleaner.io.formats import EXTENSIONS
+from cleaner.io.readers.base import ReadFailure, ReadSkip, record_id
 
-
-def duplicate_id_failure(doc: Document) -> ReadFailure:
-    return ReadFailure(doc.source, doc.record, f"duplicate id {doc.id!r}: an earlier record has the same id; "
-                       "ids must be unique (set readers.id_field to a unique field, or to null for positional ids)")
-
-
-def reject_repeated_ids(items: list, taken: frozenset[str]) -> list:
+def reject_repeated_ids(items: list, taken: frozenset[str], policy: str, id_field: str | None) -> list:
     """`items` with every Document whose id is in `taken`, or repeats an earlier one of the
-    batch, replaced by its error row."""
+    batch, handled by `policy` (see the module docstring)."""
     seen: set[str] = set(taken)
     out = []
     for item in items:
         if isinstance(item, Document):
-            if item.id in seen:
-                item = duplicate_id_failure(item)
-            else:
+            item = _unique(item, seen, policy, id_field)
+            if isinstance(item, Document):
                 seen.add(item.id)
         out.append(item)
     return out
+
+
+def _unique(doc: Document, seen: set[str], policy: str, id_field: str | None) -> Document | ReadSkip | ReadFailure:
+    if doc.id not in seen:
+        return doc
+    if policy == "error":
+        return duplicate_id_failure(doc, id_field)
+    if policy == "rename":
+        renamed = f"{doc.id}@{_positional(doc)}"
+        if renamed not in seen:
+            doc.id = renamed
+            return doc
+        return _dropped(doc, id_field, f"; its renamed id {renamed!r} is taken too")
+    return _dropped(doc, id_field)
+
+
+def _dropped(doc: Document, id_field: str | None, why: str = "") -> ReadSkip:
+    kind = _id_kind(doc)
+    field = f" of readers.id_field {id_field!r}" if kind == "id" else ""
+    detail = f"an earlier record has the same {kind} {doc.id!r}{field} (readers.duplicate_ids: drop){why}"
+    return ReadSkip(_positional(doc), doc.source, doc.record, "duplicate_id", detail,
+                    doc.text if doc.html is None else doc.html, duplicate_of=doc.id)
+
+
+def duplicate_id_failure(doc: Document, id_field: str | None) -> ReadFailure:
+    """The error row of a repeated id, with the hint that fits where the id came from."""
+    kind = _id_kind(doc)
+    if kind == "WARC-Record-ID":
+        hint = "the same capture is probably in two files (a .warc and its .warc.gz?)"
+    elif kind == "positional id":
+        hint = "an earlier record's own id is this record's path"
+    else:
+        hint = f"set readers.id_field (now {id_field!r}) to a unique field, or to null for positional ids"
+    return ReadFailure(doc.source, doc.record, f"duplicate {kind} {doc.id!r}: an earlier record has it too; {hint}, "
+                       "or set readers.duplicate_ids: drop to keep only the first")
+
+
+def _id_kind(doc: Document) -> str:
+    """Where a document's id came from, in the words of its input format: its WARC-Record-ID,
+    its path (a positional id), or its own id field (JSONL, Parquet)."""
+    if doc.id in (doc.source, record_id(doc.source, doc.record, multi=True)):
+        return "positional id"
+    if EXTENSIONS.get(_suffix(doc.source)) == "webarchive":
+        return "WARC-Record-ID"
+    return "id"
+
+
+def _suffix(source: str) -> str:
+    name = strip_compression_suffix(source.rsplit("/", 1)[-1])
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _positional(doc: Document) -> str:
+    """The id the record would have without an own id: unique to its (source, record)."""
+    return record_id(doc.source, doc.record, multi=True)
 
 
 class IdRegistry:

@@ -52,7 +52,7 @@ def removed_from_drop(doc: Document, drop: Drop) -> Removed:
 
 
 def removed_from_skip(skip: ReadSkip) -> Removed:
-    return Removed(skip.id, skip.source, skip.record, "read", skip.reason, skip.detail, skip.text)
+    return Removed(skip.id, skip.source, skip.record, "read", skip.reason, skip.detail, skip.text, skip.duplicate_of)
 
 
 def errored_from_failure(failure: ReadFailure) -> Errored:

@@ -175,12 +175,14 @@ class _Run:
         return next_items, decisions
 
     def _with_unique_ids(self, executor, task: BatchTask, result: BatchResult) -> BatchResult:
-        """`result`, or the batch run again if it reuses ids of earlier batches (rare)."""
-        if self.ids.add_new(result.doc_ids):
-            return result
-        taken = self.ids.taken(result.doc_ids)
-        result = executor.run_one(run_batch, replace(task, taken=taken | task.taken))
-        self.ids.add(result.doc_ids)
+        """`result`, or the batch run again if it reuses ids of earlier batches (rare).
+
+        Each rerun marks the ids the previous attempt reused as taken; a worker never emits
+        a taken id, so the taken set grows every round and the loop ends (a renamed id can
+        itself be an earlier batch's, hence a loop rather than one rerun)."""
+        while not self.ids.add_new(result.doc_ids):
+            task = replace(task, taken=task.taken | self.ids.taken(result.doc_ids))
+            result = executor.run_one(run_batch, task)
         return result
 
     def _tasks(self, index: int, items, decisions: Decisions | None, parked: IntermediateWriter | None) -> Iterator[BatchTask]:

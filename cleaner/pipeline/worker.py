@@ -8,6 +8,7 @@ as an exception: a document that makes a stage fail becomes an `Errored` outcome
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -87,6 +88,7 @@ class StageRunner:
     """The configured stages and segments, and how to push one batch through a segment."""
 
     def __init__(self, config: Config) -> None:
+        self.readers = config.readers
         self.stages: dict[str, Stage] = {
             spec.name: stage_class(spec.name)(spec.settings) for spec in config.stages
         }
@@ -97,7 +99,7 @@ class StageRunner:
             return self._filter_parked(task)
         segment = self.segments[task.segment]
         final = task.segment == len(self.segments) - 1
-        items = first_pass_items(task) if task.items is not None else task.parcel.documents()
+        items = self._first_pass_items(task) if task.items is not None else task.parcel.documents()
         clusters = self._cluster_rows(items, task)
         stats: dict[str, StageStats] = {}
         outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
@@ -115,6 +117,12 @@ class StageRunner:
             result.sketch = stage.sketch(kept)
             stats.setdefault(segment.sketch_global, StageStats()).seconds += time.perf_counter() - started
         return result
+
+    def _first_pass_items(self, task: BatchTask) -> list[Any]:
+        """The batch's reader items with deferred records parsed and repeated ids handled
+        by readers.duplicate_ids (`cleaner.pipeline.ids`)."""
+        items = [_fresh(_parsed(item)) for item in task.items]
+        return reject_repeated_ids(items, task.taken, self.readers.duplicate_ids, self.readers.id_field)
 
     def _filter_parked(self, task: BatchTask) -> BatchResult:
         """The final pass of a drop-only global stage, over parked output rows."""
@@ -238,9 +246,13 @@ def _unextracted(doc: Document, segment: Segment) -> Removed:
                    "the record is HTML but the html stage is not configured; add html at the start of stages", doc.html)
 
 
-def first_pass_items(task: BatchTask) -> list[Any]:
-    """The batch's reader items with deferred records parsed and repeated ids rejected."""
-    return reject_repeated_ids([_parsed(item) for item in task.items], task.taken)
+def _fresh(item: Any) -> Any:
+    """A Document the batch may change without changing the task's: the serial executor
+    hands the task itself, not a copy, and a batch that reuses earlier ids runs again from
+    the same task (`cleaner.pipeline.ids`), which must see the records as they were read."""
+    if not isinstance(item, Document):
+        return item
+    return dataclasses.replace(item, spans=list(item.spans), metadata=dict(item.metadata))
 
 
 def _parsed(item: Any) -> Any:

@@ -27,7 +27,8 @@ class ReadFailure:
 
 @dataclass(frozen=True, slots=True)
 class ReadSkip:
-    """A record that was read but holds no usable document; `reason` is a stable key."""
+    """A record that was read but holds no usable document; `reason` is a stable key;
+    `duplicate_of` is the id of the record it repeats (reason `duplicate_id`)."""
 
     id: str
     source: str
@@ -35,6 +36,7 @@ class ReadSkip:
     reason: str
     detail: str = ""
     text: str = ""
+    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,9 @@ READER_OPTIONS: tuple[Option, ...] = (
     Option("text_field", str, "text", "JSONL/Parquet field holding the document text."),
     Option("html_field", str, "html", "JSONL/Parquet field holding raw HTML; a record with HTML goes through the html stage."),
     Option("id_field", str, "id", "Field holding the record's own id; without it the id is `path:N`.", nullable=True),
+    Option("duplicate_ids", str, "drop", "A record whose id an earlier record already has: drop (removed as a duplicate of "
+           "the first: stage read, reason duplicate_id, duplicate_of set), error (an errors.parquet row) or rename (kept "
+           "as ID@PATH:N).", choices=("drop", "error", "rename")),
     Option("url_field", str, "url", "Field holding the page URL.", nullable=True),
     Option("title_field", str, "title", "Field holding the title.", nullable=True),
     Option("date_field", str, "date", "Field holding the publication date.", nullable=True),
