@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from cleaner.pipeline.runner import RunSummary
 
@@ -66,6 +67,8 @@ def print_summary(console: Console, summary: RunSummary, config_source: str) -> 
     console.print(f"{summary.seconds:.1f} s, {rate:,.0f} records/s; config: {config_source}")
     if summary.errors:
         console.print(f"see {summary.output / 'errors.parquet'} for the {summary.errors:,} errors")
+    for warning in summary.warnings:
+        console.print(Text.assemble(("warning:", "yellow"), " ", warning), soft_wrap=True)
 
 
 def print_layout(console: Console, layout: tuple[int, int], threshold: float, table: list[tuple[float, float]]) -> None:

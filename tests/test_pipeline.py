@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -186,6 +187,27 @@ def _repeated_id_dump(root: Path) -> set[tuple[str, int]]:
     (root / "a.jsonl").write_text(lines(["x1", "x2", "x3", "x4", "x5"]))
     (root / "b.jsonl").write_text(lines(["x6", "x2", "x6", "x7"]))
     return {("a.jsonl", n) for n in range(5)} | {("b.jsonl", n) for n in range(4)}
+
+
+def test_a_mapped_field_that_never_occurs_is_a_warning_in_the_summary_and_stats(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    rows = [{"text": f"Record {i} with enough words to keep. " * 10, "meta": {"link": f"http://a/{i}"}} for i in range(3)]
+    (dump / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    pq.write_table(pa.table({"text": ["A Parquet row of words. " * 10]}), dump / "b.parquet")
+    config = write_config(tmp_path / "c.yaml", "readers:\n  url_field: meta.url\n  title_field: meta.link\nstages: [encoding]\n")
+    out = tmp_path / "out"
+    proc = run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-w", "2")
+    warning = "warning: readers.url_field 'meta.url' occurred in none of the 4 JSONL/Parquet records"
+    assert warning in proc.stdout
+    assert "title_field" not in proc.stdout, "a field found in some records is no warning"
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["warnings"] == [warning.removeprefix("warning: ")]
+    assert stats["readers"]["records"] == 4
+    assert stats["readers"]["fields"]["url_field"] == {"field": "meta.url", "records": 0}
+    assert stats["readers"]["fields"]["title_field"] == {"field": "meta.link", "records": 3}
+    assert stats["readers"]["fields"]["text_field"] == {"field": "text", "records": 4}
+    assert [r["title"] for r in read_rows(out, "data")] == [f"http://a/{i}" for i in range(3)] + [None]
 
 
 @pytest.mark.parametrize("policy", ["drop", "error", "rename"])

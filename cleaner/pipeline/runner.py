@@ -23,6 +23,7 @@ from cleaner.errors import TooManyErrors
 from cleaner.executors import make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
+from cleaner.io.readers.records import field_report
 from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
 from cleaner.pipeline.sinks import OutputSinks
@@ -67,6 +68,7 @@ class RunSummary:
     removed: Counter[tuple[str, str]] = field(default_factory=Counter)
     seconds: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def error_fraction(self) -> float:
@@ -116,6 +118,7 @@ class _Run:
         self.removed: Counter[tuple[str, str]] = Counter()
         self.sinks = OutputSinks(staged.path, config.output)
         self.ids = IdRegistry()
+        self.fields: Counter[str] = Counter()
         self.filters_last = final_pass_filters(self.runner)
 
     def execute(self, files, refused) -> RunSummary:
@@ -149,6 +152,7 @@ class _Run:
             task = submitted.popleft()
             if task.items is not None:
                 result = self._with_unique_ids(executor, task, result)
+                self.fields.update(result.fields)
             merge_all(self.stats, result.stats)
             self.removed.update(result.removed)
             self.stats["read"].counts.update(result.read)
@@ -226,14 +230,17 @@ class _Run:
             stages[name] = st.to_json()
             if name in self.decide:
                 stages[name]["decide"] = self.decide[name]
+        readers, warnings = field_report(self.config.readers, self.fields)
         stats = {
             "cleaner_version": __version__,
             "input": str(self.options.input.resolve()),
             "records": {"read": counts.records, "kept": kept, "removed": removed, "errors": errors},
             "files": {"count": len(files), "bytes": sum(f.size for f in files)},
+            "readers": readers,
+            "warnings": warnings,
             "stages": stages,
         }
-        return RunSummary(self.options.output, counts.records, kept, errors, self.removed, stats=stats)
+        return RunSummary(self.options.output, counts.records, kept, errors, self.removed, stats=stats, warnings=warnings)
 
     _parked = 0
 

@@ -82,6 +82,7 @@ class BatchResult:
     sketch: Any
     stats: dict[str, StageStats]
     doc_ids: list[str] = field(default_factory=list)
+    fields: Counter[str] = field(default_factory=Counter)
 
 
 class StageRunner:
@@ -99,7 +100,8 @@ class StageRunner:
             return self._filter_parked(task)
         segment = self.segments[task.segment]
         final = task.segment == len(self.segments) - 1
-        items = self._first_pass_items(task) if task.items is not None else task.parcel.documents()
+        found: Counter[str] = Counter()
+        items = self._first_pass_items(task, found) if task.items is not None else task.parcel.documents()
         clusters = self._cluster_rows(items, task)
         stats: dict[str, StageStats] = {}
         outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
@@ -109,6 +111,7 @@ class StageRunner:
                              [d.id for d in kept], [len(d.text) for d in kept], Counter(), Counter(), len(items), None, stats)
         if task.items is not None:
             result.doc_ids = [item.id for item in items if isinstance(item, Document)]
+            result.fields = found
         self._count(outcomes, result)
         if segment.sketch_global is not None:
             started = time.perf_counter()
@@ -118,10 +121,11 @@ class StageRunner:
             stats.setdefault(segment.sketch_global, StageStats()).seconds += time.perf_counter() - started
         return result
 
-    def _first_pass_items(self, task: BatchTask) -> list[Any]:
-        """The batch's reader items with deferred records parsed and repeated ids handled
-        by readers.duplicate_ids (`cleaner.pipeline.ids`)."""
-        items = [_fresh(_parsed(item)) for item in task.items]
+    def _first_pass_items(self, task: BatchTask, found: Counter[str]) -> list[Any]:
+        """The batch's reader items with deferred records parsed (counting the mapped fields
+        they hold into `found`) and repeated ids handled by readers.duplicate_ids
+        (`cleaner.pipeline.ids`)."""
+        items = [_fresh(_parsed(item, found)) for item in task.items]
         return reject_repeated_ids(items, task.taken, self.readers.duplicate_ids, self.readers.id_field)
 
     def _filter_parked(self, task: BatchTask) -> BatchResult:
@@ -255,11 +259,11 @@ def _fresh(item: Any) -> Any:
     return dataclasses.replace(item, spans=list(item.spans), metadata=dict(item.metadata))
 
 
-def _parsed(item: Any) -> Any:
+def _parsed(item: Any, found: Counter[str]) -> Any:
     if not isinstance(item, Deferred):
         return item
     try:
-        return item.parse()
+        return item.parse(found)
     except Exception as exc:  # a reader bug must not sink the run; it is reported per record
         log.exception("parsing record %s of %s failed", item.record, item.source)
         return ReadFailure(item.source, item.record, f"internal error while parsing: {type(exc).__name__}: {exc}")

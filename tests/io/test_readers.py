@@ -108,6 +108,32 @@ def test_jsonl_field_names_come_from_config(tmp_path: Path) -> None:
     assert (doc.id, doc.text) == ("5", "hello")
 
 
+def test_dotted_field_paths_reach_into_nested_objects(tmp_path: Path) -> None:
+    """dolma writes the url as metadata.url: it used to be accepted and to yield null."""
+    settings = parse_config({"readers": {"url_field": "metadata.url", "text_field": "content.body",
+                                         "id_field": "metadata.ids.own"}}, "t").readers
+    path = jsonl(tmp_path / "a.jsonl", [
+        {"content": {"body": "nested text"}, "metadata": {"url": "http://a/1", "lang": "en", "ids": {"own": "d1"}}},
+        {"content.body": "a flat key wins", "content": {"body": "not this"}, "metadata": {"url": None}},
+        {"content": "not an object", "metadata": {}},
+    ])  # fmt: skip
+    first, second, third = items_of(path, settings)
+    assert (first.id, first.text, first.url) == ("d1", "nested text", "http://a/1")
+    assert first.metadata == {"metadata": {"lang": "en"}}, "mapped leaves leave the metadata, their siblings stay"
+    assert (second.id, second.text, second.url) == ("a.jsonl:1", "a flat key wins", None)
+    assert second.metadata == {"content": {"body": "not this"}}
+    assert isinstance(third, ReadFailure) and "has no 'content.body' or 'html' field" in third.error
+
+
+def test_dotted_field_paths_reach_into_parquet_struct_columns(tmp_path: Path) -> None:
+    settings = parse_config({"readers": {"url_field": "meta.url", "title_field": "meta.page.title"}}, "t").readers
+    path = tmp_path / "rows.parquet"
+    meta = pa.array([{"url": "http://a", "page": {"title": "A"}}, {"url": None, "page": {"title": None}}])
+    pq.write_table(pa.table({"text": ["one", "two"], "meta": meta}), path)
+    one, two = items_of(path, settings)
+    assert (one.url, one.title, two.url, two.title) == ("http://a", "A", None, None)
+
+
 def test_jsonl_record_with_html_goes_to_extraction(tmp_path: Path) -> None:
     path = jsonl(tmp_path / "a.jsonl", [{"html": "<p>hi</p>", "text": "ignored"}])
     [doc] = items_of(path)

@@ -79,22 +79,22 @@ def _read(file: InputFile, settings: Settings, defer: bool) -> ItemStream:
             return
         fmt = detect_format(file.source, _peek(stream))
         if fmt == "parquet":
-            yield from _read_parquet(file, stream, codec, settings)
+            yield from _read_parquet(file, stream, codec, settings, defer)
         elif fmt == "jsonl":
             yield from read_jsonl(stream, file.source, settings, defer)
         else:
             yield from STREAM_READERS[fmt](stream, file.source, settings)
 
 
-def _read_parquet(file: InputFile, stream: BinaryIO, codec: str | None, settings: Settings) -> ItemStream:
+def _read_parquet(file: InputFile, stream: BinaryIO, codec: str | None, settings: Settings, defer: bool) -> ItemStream:
     """Parquet needs random access: a compressed one is first inflated to a temporary file."""
     if codec is None:
-        yield from read_parquet(file.path, file.source, settings)
+        yield from read_parquet(file.path, file.source, settings, defer)
         return
     with tempfile.NamedTemporaryFile(suffix=".parquet") as tmp:
         shutil.copyfileobj(stream, tmp, 1 << 20)
         tmp.flush()
-        yield from read_parquet(Path(tmp.name), file.source, settings)
+        yield from read_parquet(Path(tmp.name), file.source, settings, defer)
 
 
 def _peek(stream: BinaryIO) -> bytes:

@@ -8,6 +8,7 @@ Nothing is dropped silently: every record of the file is one of the three.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
@@ -52,15 +53,17 @@ class Deferred:
     """A record the reader has found but not yet decoded; `parse()` turns it into an item.
 
     The main process reads the input alone, so readers whose per-record decoding is costly
-    (JSON) hand the raw bytes to the worker that processes the batch, which parses them
-    there, in parallel. Subclasses carry `source` and `record` like every other item.
+    (JSON lines, Parquet rows) hand the raw record to the worker that processes the batch,
+    which parses and maps it there, in parallel. Subclasses carry `source` and `record` like every other item.
     """
 
     __slots__ = ()
     source: str
     record: int
 
-    def parse(self) -> Document | ReadFailure | ReadSkip:
+    def parse(self, found: Counter[str] | None = None) -> Document | ReadFailure | ReadSkip:
+        """The item; a structured record also adds what it holds to `found`
+        (`FieldMap.count`)."""
         raise NotImplementedError
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -23,8 +24,8 @@ class UnparsedLine(Deferred):
     line: bytes
     fields: FieldMap
 
-    def parse(self):
-        return _parse_line(self.line, self.source, self.record, self.fields)
+    def parse(self, found: Counter[str] | None = None):
+        return _parse_line(self.line, self.source, self.record, self.fields, found)
 
     def __reduce__(self):
         """Pickle as the constructor's arguments (a batch holds hundreds of these, and the
@@ -61,7 +62,7 @@ def read_jsonl(stream: BinaryIO, source: str, settings: Settings, defer: bool = 
         index += 1
 
 
-def _parse_line(line: bytes, source: str, index: int, fields: FieldMap):
+def _parse_line(line: bytes, source: str, index: int, fields: FieldMap, found: Counter[str] | None = None):
     try:
         text = line.rstrip(b"\r\n").decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,6 +71,8 @@ def _parse_line(line: bytes, source: str, index: int, fields: FieldMap):
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         return ReadFailure(source, index, f"invalid JSON: {exc.msg} (column {exc.colno})")
+    if found is not None:
+        fields.count(record, found)
     try:
         return record_to_item(record, source, index, fields)
     except RecordError as exc:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from cleaner.options import Option
 
 READER_OPTIONS: tuple[Option, ...] = (
-    Option("text_field", str, "text", "JSONL/Parquet field holding the document text."),
+    Option("text_field", str, "text", "JSONL/Parquet field holding the document text. Every *_field option may be a "
+           "dotted path into nested objects or Parquet struct columns (metadata.url); a field set here that no record "
+           "holds is a warning in the summary and stats.json."),
     Option("html_field", str, "html", "JSONL/Parquet field holding raw HTML; a record with HTML goes through the html stage."),
     Option("id_field", str, "id", "Field holding the record's own id; without it the id is `path:N`.", nullable=True),
     Option("duplicate_ids", str, "drop", "A record whose id an earlier record already has: drop (removed as a duplicate of "
