@@ -78,6 +78,7 @@ def run(
         clean run -i crawl.warc.gz --limit 100     # a quick look at the first 100 records
     """
     from cleaner.config import load_config
+    from cleaner.errors import TooManyErrors
     from cleaner.pipeline.runner import RunOptions, run_pipeline
     from cleaner.reporting import RichProgress, print_summary
 
@@ -87,11 +88,16 @@ def run(
     config_path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     cfg = load_config(config_path)
     options = RunOptions(input=input, output=output, workers=workers, limit=limit)
-    if quiet or not err.is_terminal:
-        summary = run_pipeline(cfg, options)
-    else:
-        with RichProgress(err) as progress:
-            summary = run_pipeline(cfg, options, progress)
+    try:
+        if quiet or not err.is_terminal:
+            summary = run_pipeline(cfg, options)
+        else:
+            with RichProgress(err) as progress:
+                summary = run_pipeline(cfg, options, progress)
+    except TooManyErrors as exc:  # the outputs were written: show what they hold, then the error
+        if not quiet and exc.summary is not None:
+            print_summary(out, exc.summary, cfg.source)
+        raise
     if not quiet:
         print_summary(out, summary, cfg.source)
 
@@ -143,14 +149,20 @@ def clusters_list(
     level: Optional[str] = typer.Option(None, "--level", help="Only `document` or `passage` clusters."),
     min_size: int = typer.Option(2, "--min-size", min=1, help="Only clusters with at least N members."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    plain: bool = typer.Option(False, "--plain", help="Print tab-separated lines (a header, then one cluster a line) instead of a table."),
 ) -> None:
     """List duplicate clusters, largest first: id, level, size, similarity range, a snippet.
+
+    Ids are printed whole, never wrapped or shortened, so they can be copied into
+    `clean clusters show`.
 
     Examples:
 
         clean clusters list
 
         clean clusters list --level passage --min-size 3 --json
+
+        clean clusters list --plain | cut -f1
     """
     from cleaner.inspection.clusters import list_clusters
     from cleaner.inspection.render import print_cluster_list
@@ -158,7 +170,9 @@ def clusters_list(
 
     if level is not None and level not in LEVELS:
         raise ConfigError(f"--level: {level!r} is not allowed; expected one of 'document', 'passage'")
-    print_cluster_list(out, list_clusters(OutputStore(output), level, min_size), as_json)
+    if as_json and plain:
+        raise ConfigError("--json and --plain cannot be used together")
+    print_cluster_list(out, list_clusters(OutputStore(output), level, min_size), as_json, plain)
 
 
 @clusters_app.command("show")
@@ -168,9 +182,13 @@ def clusters_show(
 ) -> None:
     """Show a cluster's members side by side with their differences, and which was kept and why.
 
+    Cluster ids are `d:DOC_ID` for documents and `p:DOC_ID:OFFSET` for passages. Piped
+    output marks differences as [-removed-] and {+added+}. The example is a passage cluster
+    of the sample dump in raw/.
+
     Example:
 
-        clean clusters show d:raw/page.txt
+        clean clusters show p:003_f0308ecca12b07a9.txt:626
     """
     from cleaner.inspection.clusters import show_cluster
     from cleaner.inspection.render import print_cluster
@@ -183,19 +201,26 @@ def clusters_show(
 def inspect(
     doc_id: str = typer.Argument(..., help="A document id (the `id` column of data/ or removed.parquet)."),
     output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder of `clean run`."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object instead."),
 ) -> None:
     """Show a document before and after, every removed span with its stage and rule, and for a
     dropped document why, and which kept document it duplicates.
 
-    Example:
+    In a terminal removed text is struck through; piped (`| less`) it is marked
+    [-like this-]. The examples are pages of the sample dump in raw/.
+
+    Examples:
 
         clean inspect 001_d9eee33f77e48ac1.txt
+
+        clean inspect 004_30911bb0a4d630e5.txt --json
     """
     from cleaner.inspection.document import inspect_document
-    from cleaner.inspection.render import print_document
+    from cleaner.inspection.render import print_document, print_document_json
     from cleaner.inspection.store import OutputStore
 
-    print_document(out, inspect_document(OutputStore(output), doc_id))
+    report = inspect_document(OutputStore(output), doc_id)
+    (print_document_json if as_json else print_document)(out, report)
 
 
 @app.command()

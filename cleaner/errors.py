@@ -38,9 +38,17 @@ class OutputError(CleanerError):
 
 
 class TooManyErrors(CleanerError):
-    """The share of unreadable records went above `readers.max_errors`."""
+    """The share of unreadable records went above `readers.max_errors`.
+
+    The outputs were written all the same; `summary` (the run's `RunSummary`) lets the CLI
+    show its table before the error line.
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, hint: str | None = None, summary: object = None) -> None:
+        super().__init__(message, hint)
+        self.summary = summary
 
 
 class RecordError(Exception):

@@ -206,6 +206,81 @@ def test_clusters_list_rejects_an_unknown_level(sample_out: Path) -> None:
     assert proc.stdout == ""
 
 
+LONG_IDS = [("crawl-2024-05/segment-0003/" + "x" * 40 + f"-{n}", t) for n, (_, t) in enumerate(DEDUP_RECORDS)]
+
+
+@pytest.fixture(scope="module")
+def long_id_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dedup dump again, under ids as long as real crawl ids."""
+    root = tmp_path_factory.mktemp("cli_long_ids")
+    dump = root / "dump.jsonl"
+    dump.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in LONG_IDS))
+    out = root / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(write_config(root / "c.yaml", "stages: [dedup]\n")), "-q")
+    return out
+
+
+def narrow(*args: str, columns: int = 60) -> subprocess.CompletedProcess:
+    """`clean ARGS` printing to a pipe on a terminal of `columns` columns."""
+    import os
+    import sys
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run([sys.executable, "-m", "cleaner", *args], capture_output=True, text=True, env=env, check=True)
+
+
+def test_clusters_list_prints_ids_whole_on_one_line_even_when_narrow(long_id_out: Path) -> None:
+    """Ids used to wrap across lines (copying a fragment gave `no cluster ...`) and the kept
+    id was cut short with an ellipsis."""
+    entries = json.loads(run_clean("clusters", "list", "-o", str(long_id_out), "--json").stdout)
+    table = narrow("clusters", "list", "-o", str(long_id_out)).stdout
+    lines = table.splitlines()
+    for entry in entries:
+        assert any(entry["cluster_id"] in line and entry["kept_doc"] in line for line in lines), table
+    copied = next(line for line in lines if entries[0]["cluster_id"] in line).split()[1]
+    assert copied == entries[0]["cluster_id"]
+    run_clean("clusters", "show", copied, "-o", str(long_id_out))
+
+
+def test_clusters_list_plain_is_one_tab_separated_line_per_cluster(long_id_out: Path) -> None:
+    entries = json.loads(run_clean("clusters", "list", "-o", str(long_id_out), "--json").stdout)
+    plain = narrow("clusters", "list", "-o", str(long_id_out), "--plain").stdout.splitlines()
+    assert plain[0].split("\t") == ["cluster", "level", "size", "similarity", "kept", "snippet"]
+    rows = [line.split("\t") for line in plain[1:]]
+    assert [(r[0], r[1], int(r[2]), r[4]) for r in rows] == [(e["cluster_id"], e["level"], e["size"], e["kept_doc"]) for e in entries]
+    assert all(r[5] == e["snippet"] for r, e in zip(rows, entries))
+
+
+def test_inspect_piped_shows_removal_markers_not_invisible_styles(sample_out: Path) -> None:
+    """`clean inspect ID | less` said "struck through" but a pipe carries no styles."""
+    out = run_clean("inspect", "004_30911bb0a4d630e5.txt", "-o", str(sample_out)).stdout
+    after = out.split("before → after", 1)[1]
+    assert "removed text is marked [-like this-]" in after
+    assert "[-Skip to content-]" in after.replace("\n", "")
+
+
+def test_inspect_json_matches_the_output_files(sample_out: Path) -> None:
+    doc_id = "004_30911bb0a4d630e5.txt"
+    report = json.loads(run_clean("inspect", doc_id, "-o", str(sample_out), "--json").stdout)
+    [row] = [r for r in read_rows(sample_out, "data") if r["id"] == doc_id]
+    assert (report["doc_id"], report["status"], report["source"], report["record"]) == (doc_id, "kept", doc_id, 0)
+    assert report["text"] == row["text"] and report["removal"] is None
+    spans = [s for s in read_rows(sample_out, "spans.parquet") if s["doc_id"] == doc_id]
+    assert sorted((s["stage"], s["rule"], s["offset"]) for s in report["spans"]) == sorted((s["stage"], s["rule"], s["offset"]) for s in spans)
+    assert report["before"].startswith("Skip to content")
+    assert {c["cluster_id"] for c in report["clusters"]} == {r["cluster_id"] for r in read_rows(sample_out, "clusters.parquet") if r["doc_id"] == doc_id}
+
+
+@pytest.mark.parametrize("path", [("clusters", "show"), ("clusters",), ("inspect",), ()], ids=" ".join)
+def test_help_examples_name_ids_that_exist_in_the_sample_output(path: tuple[str, ...], sample_out: Path) -> None:
+    """`clusters show --help` used to show `d:raw/page.txt`, an id no run can produce."""
+    text = run_clean(*path, "--help").stdout
+    examples = re.findall(r"^\s*clean (inspect|clusters show) (\S+)", text, re.MULTILINE)
+    assert examples, text
+    for command, ident in examples:
+        run_clean(*command.split(), ident, "-o", str(sample_out))
+
+
 # --- clusters show -------------------------------------------------------------------------
 
 
@@ -254,10 +329,13 @@ def test_document_cluster_show_names_kept_and_dropped(dedup_out: Path) -> None:
         assert removed[doc_id]["duplicate_of"] == "b-orig"
         assert f"dropped: {doc_id}  similarity {removed[doc_id]['similarity']:.3f}" in out
     assert "dropped: d-rivers" not in out and "dropped: b-orig" not in out
-    # every changed word is shown, and stays a separate word on both sides
+    # every changed word is shown, marked (piped output has no styles), and stays a
+    # separate word on both sides
+    assert "[-steady-]" in out and "{+regular+}" in out
     for word in CHANGED_WORDS:
         assert re.search(rf"\b{word}\b", out), word
-        assert not re.search(rf"\S{word}|{word}[^\s,.]", out), f"{word!r} glued to its neighbour:\n{out}"
+        bare = out.replace("[-", " ").replace("-]", " ").replace("{+", " ").replace("+}", " ")
+        assert not re.search(rf"\S{word}|{word}[^\s,.]", bare), f"{word!r} glued to its neighbour:\n{out}"
     # the exact copy has no differences: its text is still shown, not only an ellipsis
     copy_table = out.split("dropped: e-copy", 1)[1].split("dropped: ", 1)[0]
     assert "Magnesium is a mineral" in copy_table

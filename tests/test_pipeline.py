@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -154,6 +155,9 @@ def test_too_many_errors_exits_non_zero_but_writes_outputs(tmp_path: Path) -> No
     assert proc.returncode == 3
     assert proc.stderr.startswith("error: ") and "above readers.max_errors (1.0%)" in proc.stderr
     assert (out / "errors.parquet").exists()
+    errors = len(read_rows(out, "errors.parquet"))
+    assert re.search(r"│ read\s+│\s+\d+ │", proc.stdout), "exit 3 wrote outputs: the summary table is shown too"
+    assert re.search(rf"│ errors\s+│\s+{errors} │", proc.stdout), proc.stdout
 
 
 def test_only_real_read_failures_count_toward_max_errors(tmp_path: Path) -> None:

@@ -1,5 +1,11 @@
 """Terminal rendering of inspection results with rich: removed text red and struck
-through, added text green, the kept member of a cluster on the left."""
+through, added text green, the kept member of a cluster on the left.
+
+Output that goes to a pipe or a file (`| less`, `> report.txt`) carries no styles, so
+there the changes are marked in the text instead, as wdiff does: `[-removed-]`,
+`{+added+}`. Ids are never wrapped or shortened: they are meant to be copied into the next
+command.
+"""
 
 from __future__ import annotations
 
@@ -15,19 +21,52 @@ from cleaner.inspection.diff import Piece, elide, word_diff
 from cleaner.inspection.document import DocumentReport
 
 STYLES = {"same": "", "removed": "red strike", "added": "green"}
+#: How changes are marked where styles cannot be shown: (before, after) per piece kind.
+MARKERS = {"removed": ("[-", "-]"), "added": ("{+", "+}")}
+LIST_COLUMNS = ("cluster", "level", "size", "similarity", "kept", "snippet")
+#: Narrowest the snippet column gets before the table grows wider than the terminal: every
+#: other column (the ids above all) keeps its full width.
+MIN_SNIPPET = 20
 
 
-def print_cluster_list(console: Console, clusters: list[ClusterSummary], as_json: bool) -> None:
+def print_cluster_list(console: Console, clusters: list[ClusterSummary], as_json: bool, plain: bool = False) -> None:
+    """The list as a table, as JSON, or (`plain`) as tab-separated lines for scripts."""
     if as_json:
         console.print_json(json.dumps([asdict(c) for c in clusters]))
         return
+    rows = [_list_row(c) for c in clusters]
+    if plain:
+        for cells in [list(LIST_COLUMNS), *rows]:
+            console.file.write("\t".join(cells) + "\n")
+        return
     table = Table(title=f"{len(clusters)} clusters, largest first", title_justify="left")
-    for name, justify in [("cluster", "left"), ("level", "left"), ("size", "right"), ("similarity", "right"), ("kept", "left"), ("snippet", "left")]:
-        table.add_column(name, justify=justify, overflow="fold" if name == "cluster" else "ellipsis")
-    for c in clusters:
-        similarity = f"{c.min_similarity:.2f}" if c.min_similarity == c.max_similarity else f"{c.min_similarity:.2f}–{c.max_similarity:.2f}"
-        table.add_row(c.cluster_id, c.level, str(c.size), similarity, c.kept_doc, c.snippet)
-    console.print(table)
+    widths = [max([len(name), *(len(r[k]) for r in rows)]) for k, name in enumerate(LIST_COLUMNS)]
+    frame = 3 * len(widths) + 1  # borders and padding
+    # every column but the snippet keeps its full width (the ids above all): on a narrow
+    # terminal the table grows wider than it rather than wrap or cut an id
+    width = max(console.width, sum(widths[:-1]) + min(widths[-1], MIN_SNIPPET) + frame)
+    snippet = min(widths[-1], width - sum(widths[:-1]) - frame)
+    for name, natural in zip(LIST_COLUMNS, widths):
+        right = name in ("size", "similarity")
+        table.add_column(name, justify="right" if right else "left", no_wrap=True, overflow="ellipsis",
+                         width=snippet if name == "snippet" else natural)
+    for cells in rows:
+        table.add_row(*cells)
+    _wide(console, width).print(table)
+
+
+def _wide(console: Console, width: int) -> Console:
+    """`console`, or a console like it on the same file that is `width` columns wide
+    (`Console.print(width=...)` cannot exceed the terminal's width)."""
+    if width <= console.width:
+        return console
+    return Console(file=console.file, width=width, color_system=console.color_system, force_terminal=console.is_terminal,
+                   no_color=console.no_color, highlight=False, legacy_windows=False)
+
+
+def _list_row(c: ClusterSummary) -> list[str]:
+    similarity = f"{c.min_similarity:.2f}" if c.min_similarity == c.max_similarity else f"{c.min_similarity:.2f}–{c.max_similarity:.2f}"
+    return [c.cluster_id, c.level, str(c.size), similarity, c.kept_doc, c.snippet]
 
 
 def print_cluster(console: Console, detail: ClusterDetail) -> None:
@@ -41,8 +80,13 @@ def print_cluster(console: Console, detail: ClusterDetail) -> None:
         table = Table(show_lines=False, expand=True)
         table.add_column(f"kept: {kept.doc_id}{_where(kept)}", ratio=1)
         table.add_column(f"dropped: {member.doc_id}{_where(member)}  similarity {member.similarity:.3f}", ratio=1)
-        table.add_row(_side(pieces, "removed"), _side(pieces, "added"))
+        table.add_row(_side(console, pieces, "removed"), _side(console, pieces, "added"))
         console.print(table)
+
+
+def print_document_json(console: Console, report: DocumentReport) -> None:
+    """The whole report as one JSON object (texts unabridged), for scripts."""
+    console.file.write(json.dumps(asdict(report), ensure_ascii=False, indent=2) + "\n")
 
 
 def print_document(console: Console, report: DocumentReport) -> None:
@@ -70,23 +114,41 @@ def print_document(console: Console, report: DocumentReport) -> None:
         console.print(Text(f"before: unavailable ({report.before_note})", style="yellow"))
         console.print(report.text, markup=False, highlight=False)
         return
-    console.print(Text(f"before → after ({report.before_note}); removed text is struck through", style="bold"))
-    console.print(_inline(word_diff(report.before, report.text)))
+    how = "struck through" if _styled(console) else "marked [-like this-]"
+    console.print(Text(f"before → after ({report.before_note}); removed text is {how}", style="bold"))
+    console.print(_inline(console, word_diff(report.before, report.text)))
 
 
-def _side(pieces: list[Piece], changed: str) -> Text:
+def _styled(console: Console) -> bool:
+    """Whether `console` shows styles (a colour terminal), else changes need markers."""
+    return console.color_system is not None and not console.no_color
+
+
+def _side(console: Console, pieces: list[Piece], changed: str) -> Text:
+    return _inline(console, [p for p in pieces if p.kind in ("same", changed)])
+
+
+def _inline(console: Console, pieces: list[Piece]) -> Text:
     text = Text()
+    styled = _styled(console)
     for piece in pieces:
-        if piece.kind in ("same", changed):
+        if styled or piece.kind == "same":
             text.append(piece.text, STYLES[piece.kind])
+        else:
+            text.append(_marked(piece))
     return text
 
 
-def _inline(pieces: list[Piece]) -> Text:
-    text = Text()
-    for piece in pieces:
-        text.append(piece.text, STYLES[piece.kind])
-    return text
+def _marked(piece: Piece) -> str:
+    """The piece between its markers, its surrounding white space (paragraph breaks) kept
+    outside them; white space alone stays unmarked."""
+    core = piece.text.strip()
+    if not core:
+        return piece.text
+    lead = piece.text[: len(piece.text) - len(piece.text.lstrip())]
+    trail = piece.text[len(piece.text.rstrip()):]
+    opening, closing = MARKERS[piece.kind]
+    return f"{lead}{opening}{core}{closing}{trail}"
 
 
 def _where(member) -> str:

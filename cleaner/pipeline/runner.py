@@ -99,6 +99,7 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
             f"{summary.errors} of {summary.records} records ({summary.error_fraction:.1%}) could not be read, "
             f"above readers.max_errors ({config.readers.max_errors:.1%}); outputs were written to {options.output}",
             f"see {options.output / 'errors.parquet'} for each error",
+            summary,
         )
     return summary
 
