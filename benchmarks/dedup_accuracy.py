@@ -22,7 +22,8 @@ removed, recall = TP / ideal removals, F1 their harmonic mean. Recall is also br
 by edit kind.
 
 Passage metric. Each planted passage occurs in several documents; the first occurrence in
-input order must stay and every later one must go. Recall = later occurrences with >= 50 %
+input order must stay and every later one must go. The cuts scored are those the pipeline
+makes: decided (similarity at least `cut_threshold`) and reading well in their document. Recall = later occurrences with >= 50 %
 of their characters cut; precision = cut characters lying inside later occurrences / all
 cut characters. First occurrences cut and cuts touching no planted passage are counted too.
 """
@@ -119,9 +120,23 @@ def run_engine(args: argparse.Namespace) -> None:
     out = {"stats": decisions.stats, "sketch_wall": sketched - started, "finish_wall": done - sketched, "cpu": cpu,
            "drops": {k: [v.duplicate_of, v.similarity, v.reason] for k, v in decisions.per_doc.items()
                      if hasattr(v, "duplicate_of")},
-           "cuts": {k: [[r.start, r.end] for r in v] for k, v in decisions.per_doc.items() if isinstance(v, list)},
+           "cuts": _cuts_made(decisions.per_doc, args.input) if args.stage == "passages" else {},
            "clusters": len({row["cluster_id"] for row in decisions.clusters})}
     Path(args.output).write_text(json.dumps(out))
+
+
+def _cuts_made(per_doc: dict, jsonl: Path) -> dict:
+    """The passage cuts the next pass makes: the decided ones that read well in their text
+    (`plan_cuts`, run by the workers as they apply the decisions; not timed here)."""
+    from cleaner.stages.passages import plan_cuts
+
+    cuts = {}
+    for batch in _batches(jsonl, 1000):
+        for record in batch:
+            if record["id"] in per_doc:
+                made, _ = plan_cuts(record["text"], per_doc[record["id"]])
+                cuts[record["id"]] = [[r.start, r.end] for r in made]
+    return cuts
 
 
 def measured_run(stage: str, options: dict, jsonl: Path, workers: int, batch: int) -> dict:

@@ -12,6 +12,11 @@ from typing import Any
 
 #: Metadata columns every output row has (null when unknown).
 META_FIELDS = ("url", "title", "date", "author")
+#: Key of `Document.metadata` (and of the output's metadata JSON): the offset in the text
+#: where reader comments kept under the article begin, so that they are not taken for the
+#: author's words. Set by the stage that recognises them (`html` with include_comments,
+#: `boilerplate`), carried through every later edit.
+COMMENTS_OFFSET = "comments_offset"
 
 
 @dataclass(frozen=True, slots=True)

@@ -314,6 +314,64 @@ def test_a_batch_run_again_for_its_ids_sees_the_records_as_read(tmp_path: Path) 
     assert digests[0] == digests[1]
 
 
+def test_passage_cuts_that_would_read_badly_are_flagged_in_clusters_parquet(tmp_path: Path) -> None:
+    quote = "The committee approved the new budget after a long debate on Tuesday evening."
+    texts = {
+        "a": f"Gardens and flowers in spring bring visitors from all over the region.\n\n{quote}",
+        "b": f"Weather reports said it would rain all week in the north.\n\n{quote} However, the mayor vetoed it the very next morning.",
+        "c": f"Ferries to the northern islands resume in April after the winter storms. {quote} Museums in the old town stay open until nine every evening.",
+    }
+    dump = tmp_path / "d.jsonl"
+    dump.write_text("".join(json.dumps({"id": k, "text": t}) + "\n" for k, t in texts.items()))
+    config = write_config(tmp_path / "c.yaml", "stages: [passages]\n")
+    out = tmp_path / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-q")
+    rows = {r["doc_id"]: r for r in read_rows(out, "clusters.parquet")}
+    assert {k: (r["kept"], r["flag"]) for k, r in rows.items()} == {
+        "a": (True, None), "b": (True, "would_leave_fragment"), "c": (False, None)}
+    assert [(s["doc_id"], s["text"].strip()) for s in read_rows(out, "spans.parquet")] == [("c", quote)]
+    kept = {r["id"]: r["text"] for r in read_rows(out, "data")}
+    assert kept["b"] == texts["b"] and quote not in kept["c"]
+    stats = json.loads((out / "stats.json").read_text())["stages"]["passages"]
+    assert stats["counts"] == {"duplicate_passage": 1, "would_leave_fragment": 1}
+
+
+COMMENTED_PAGE = """<html><head><title>Hinges</title></head><body><article><h1>Squeaky doors</h1>
+<p>Squeaky doors are caused by dry hinges. Apply a little oil to each hinge pin, then open and close the door a few times so the oil spreads.</p>
+<p>If the squeak persists, remove the pin, clean it with steel wool and apply fresh oil before you put the pin back.</p></article>
+<div id="comments" class="comments"><ol class="commentlist"><li class="comment"><p>I tried the oil trick on my bedroom door and it worked well for me.</p></li>
+<li class="comment"><p>Steel wool was needed on my rusty pin, thanks for the tip.</p></li></ol></div></body></html>"""
+
+
+def test_kept_comments_are_a_paragraph_apart_and_marked_in_metadata(tmp_path: Path) -> None:
+    """Comments kept under an article read as the author's words unless set apart and marked:
+    metadata.comments_offset says where they begin in `text`, after every stage's cuts."""
+    quote = "The committee approved the new budget after a long debate on Tuesday evening."
+    thread = ("Squeaky doors are caused by dry hinges. Apply a little oil to each hinge pin, then open and close the door. "
+              f"{quote} Museums in the old town stay open until nine every evening.\n"
+              "Mark Evans March 3, 2012 at 5:06 am\nIt worked on my door, the hinge pin needed oil.\n"
+              "Lisa October 4, 2012 at 3:43 pm\nWhich oil is best for a brass hinge on a door?")
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "a.jsonl").write_text(json.dumps({"id": "first", "text": f"Gardens bloom in spring in every valley of the north.\n\n{quote}"})
+                                  + "\n" + json.dumps({"id": "thread", "text": thread}) + "\n")
+    (dump / "page.html").write_text(COMMENTED_PAGE)
+    config = write_config(tmp_path / "c.yaml", "stages: [{html: {include_comments: true}}, encoding, {boilerplate: {comments: keep}}, passages]\n")
+    out = tmp_path / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-q")
+    kept = {r["id"]: r for r in read_rows(out, "data")}
+    text = kept["thread"]["text"]
+    assert quote not in text, "the repeated sentence before the comments is cut"
+    offset = json.loads(kept["thread"]["metadata"])["comments_offset"]
+    assert text[:offset].endswith("open and close the door. Museums in the old town stay open until nine every evening.\n\n")
+    assert text[offset:] == "It worked on my door, the hinge pin needed oil.\n\nWhich oil is best for a brass hinge on a door?"
+    page = kept["page.html"]["text"]
+    offset = json.loads(kept["page.html"]["metadata"])["comments_offset"]
+    assert page[:offset].endswith("before you put the pin back.\n\n")
+    assert page[offset:].startswith("I tried the oil trick on my bedroom door")
+    assert kept["first"]["metadata"] is None
+
+
 # --- determinism ----------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ class ClusterMember:
     text: str
     start: int | None
     end: int | None
+    flag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,21 @@ def show_cluster(store: OutputStore, cluster_id: str) -> ClusterDetail:
     rows = store.rows("clusters.parquet", "cluster_id", cluster_id)
     if not rows:
         raise CleanerError(f"no cluster {cluster_id!r} in {store.path}", "list cluster ids with `clean clusters list`")
-    rows.sort(key=lambda r: (not r["kept"], -r["similarity"], r["doc_id"], r["start"] or 0))
-    members = [ClusterMember(r["doc_id"], r["kept"], r["similarity"], r["text"], r["start"], r["end"]) for r in rows]
+    rows.sort(key=lambda r: (not is_keeper(r), -r["similarity"], r["doc_id"], r["start"] or 0))
+    members = [ClusterMember(r["doc_id"], r["kept"], r["similarity"], r["text"], r["start"], r["end"], r.get("flag"))
+               for r in rows]
     return ClusterDetail(cluster_id, rows[0]["level"], members, _why_kept(store, rows[0]["level"], members))
 
 
+def is_keeper(row: dict) -> bool:
+    """The cluster's first occurrence: kept and not flagged (a flagged passage copy is kept
+    in its document too: its `flag` says why it was not cut)."""
+    return row["kept"] and row.get("flag") is None
+
+
 def _summary(cluster_id: str, rows: list[dict]) -> ClusterSummary:
-    others = [r["similarity"] for r in rows if not r["kept"]] or [1.0]
-    kept = next((r for r in rows if r["kept"]), rows[0])
+    kept = next((r for r in rows if is_keeper(r)), rows[0])
+    others = [r["similarity"] for r in rows if r is not kept] or [1.0]
     snippet = " ".join(kept["text"].split())
     snippet = snippet if len(snippet) <= SNIPPET else snippet[: SNIPPET - 1] + "…"
     return ClusterSummary(cluster_id, kept["level"], len(rows), min(others), max(others), kept["doc_id"], snippet)
@@ -75,8 +83,11 @@ def _why_kept(store: OutputStore, level: str, members: list[ClusterMember]) -> s
     kept = members[0]
     if level == "passage":
         action = (store.stage_options("passages") or {}).get("action", "remove")
-        verb = "removed from" if action == "remove" else "only flagged in"
-        return f"first occurrence in input order is kept ({kept.doc_id}); later copies were {verb} their documents"
+        if action != "remove":
+            return f"first occurrence in input order is kept ({kept.doc_id}); later copies were only flagged in their documents"
+        flagged = sum(1 for m in members[1:] if m.flag is not None)
+        left = f", except {flagged} left in place (see their flag)" if flagged else ""
+        return f"first occurrence in input order is kept ({kept.doc_id}); later copies were cut from their documents{left}"
     policy = (store.stage_options("dedup") or {}).get("keep", "first")
     if policy == "longest":
         return f"keep: longest — {kept.doc_id} has the longest text ({len(kept.text):,} characters); ties go to the smaller id"

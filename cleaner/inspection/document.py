@@ -44,7 +44,7 @@ def inspect_document(store: OutputStore, doc_id: str) -> DocumentReport:
     if removed:
         removal = {k: removed[k] for k in ("stage", "reason", "detail", "duplicate_of", "similarity")}
     return DocumentReport(doc_id, "kept" if kept else "removed", row["source"], row["record"], row["text"],
-                          before, note, spans, removal, [{k: c[k] for k in ("cluster_id", "level", "kept", "similarity", "text")} for c in clusters])
+                          before, note, spans, removal, [{k: c.get(k) for k in ("cluster_id", "level", "kept", "flag", "similarity", "text")} for c in clusters])
 
 
 def _text_as_read(store: OutputStore, source: str, record: int) -> tuple[str | None, str]:

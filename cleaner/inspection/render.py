@@ -79,7 +79,8 @@ def print_cluster(console: Console, detail: ClusterDetail) -> None:
             pieces = elide(pieces)
         table = Table(show_lines=False, expand=True)
         table.add_column(f"kept: {kept.doc_id}{_where(kept)}", ratio=1)
-        table.add_column(f"dropped: {member.doc_id}{_where(member)}  similarity {member.similarity:.3f}", ratio=1)
+        role = f"flagged ({member.flag})" if member.flag else "dropped"
+        table.add_column(f"{role}: {member.doc_id}{_where(member)}  similarity {member.similarity:.3f}", ratio=1)
         table.add_row(_side(console, pieces, "removed"), _side(console, pieces, "added"))
         console.print(table)
 
@@ -101,8 +102,12 @@ def print_document(console: Console, report: DocumentReport) -> None:
     else:
         console.print(Text(f"kept; {len(report.spans)} pieces removed from it", style="green"))
     for c in report.clusters:
-        role = "kept member" if c["kept"] else f"similarity {c['similarity']:.3f} to the kept member"
-        console.print(f"in {c['level']} cluster {c['cluster_id']} ({role})")
+        if c["kept"] and c["flag"] is None:
+            role = "kept member"
+        else:
+            role = f"similarity {c['similarity']:.3f} to the kept member"
+            role += f"; left in place: {c['flag']}" if c["flag"] else ""
+        console.print(Text(f"in {c['level']} cluster {c['cluster_id']} ({role})"))
     if report.spans:
         table = Table(title="removed spans", title_justify="left")
         for name in ("stage", "rule", "offset", "text"):

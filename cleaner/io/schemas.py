@@ -58,6 +58,7 @@ CLUSTERS = pa.schema(
         pa.field("start", pa.int64()),
         pa.field("end", pa.int64()),
         pa.field("text", pa.string(), nullable=False),
+        pa.field("flag", pa.string()),
     ]
 )
 

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from cleaner.config import Config
-from cleaner.document import Document, Drop
+from cleaner.document import COMMENTS_OFFSET, Document, Drop
 from cleaner.errors import RecordError
 from cleaner.io.readers.base import Deferred, ReadFailure, ReadSkip
 from cleaner.pipeline.ids import reject_repeated_ids
@@ -102,7 +102,7 @@ class StageRunner:
         final = task.segment == len(self.segments) - 1
         found: Counter[str] = Counter()
         items = self._first_pass_items(task, found) if task.items is not None else task.parcel.documents()
-        clusters = self._cluster_rows(items, task)
+        clusters = self._cluster_rows(items, task, segment)
         stats: dict[str, StageStats] = {}
         outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
         kept = [o for o in outcomes if isinstance(o, Document)]
@@ -136,16 +136,20 @@ class StageRunner:
         name = self.segments[task.segment].apply_global
         return BatchResult(out.tables, None, [], [], out.removed, Counter(), out.size, None, {name: out.stats})
 
-    @staticmethod
-    def _cluster_rows(items: list[Any], task: BatchTask) -> list[dict[str, Any]]:
-        """Cluster rows of this batch's documents, with the text the deciding stage saw."""
+    def _cluster_rows(self, items: list[Any], task: BatchTask, segment: Segment) -> list[dict[str, Any]]:
+        """Cluster rows of this batch's documents, with the text the deciding stage saw,
+        settled by that stage against the text (see `GlobalStage.settle_rows`)."""
         rows: list[dict[str, Any]] = []
         if not (task.duplicate_counts or task.cluster_rows):
             return rows
+        stage = self.stages[segment.apply_global] if segment.apply_global is not None else None
         for doc in items:
             if doc.id in task.duplicate_counts:
                 doc.duplicate_count = task.duplicate_counts[doc.id]
-            for row in task.cluster_rows.get(doc.id, ()):
+            mine = task.cluster_rows.get(doc.id, ())
+            if mine and isinstance(stage, GlobalStage) and doc.id in task.decisions:
+                mine = stage.settle_rows(doc.text, task.decisions[doc.id], list(mine))
+            for row in mine:
                 start, end = row.get("start"), row.get("end")
                 rows.append({**row, "text": doc.text[start:end] if start is not None else doc.text})
         return rows
@@ -271,6 +275,7 @@ def _parsed(item: Any, found: Counter[str]) -> Any:
 
 def apply_edit(doc: Document, edit: Edit, st: StageStats) -> None:
     """Make a transform's edit part of the document and count what it did."""
+    comments = _comments_after(doc, edit)
     doc.text = edit.text
     doc.html = None
     doc.spans.extend(edit.spans)
@@ -280,6 +285,41 @@ def apply_edit(doc: Document, edit: Edit, st: StageStats) -> None:
     for name, value in edit.fields.items():
         if name in _FIELDS and value and getattr(doc, name) is None:
             setattr(doc, name, value)
+    doc.metadata.update({k: v for k, v in edit.metadata.items() if k != COMMENTS_OFFSET})
+    if comments is None:
+        doc.metadata.pop(COMMENTS_OFFSET, None)
+    else:
+        doc.metadata[COMMENTS_OFFSET] = comments
+
+
+def _comments_after(doc: Document, edit: Edit) -> int | None:
+    """Where the kept reader comments begin once `edit` is applied: the document's mark
+    carried through the edit (`Edit.position`, or by line for a line-keeping edit), or the
+    edit's own, whichever comes first; None when no comment is left."""
+    marks = []
+    old = doc.metadata.get(COMMENTS_OFFSET) if doc.html is None else None
+    if isinstance(old, int):
+        marks.append(edit.position(old) if edit.position is not None else _same_line(doc.text, edit.text, old))
+    if edit.metadata.get(COMMENTS_OFFSET) is not None:
+        marks.append(edit.metadata[COMMENTS_OFFSET])
+    if not marks:
+        return None
+    start = min(marks)
+    while start < len(edit.text) and edit.text[start].isspace():
+        start += 1
+    return start if start < len(edit.text) else None
+
+
+def _same_line(before: str, after: str, offset: int) -> int:
+    """The start of the line in `after` with the index of the line `offset` starts in
+    `before` (for edits that keep every line break)."""
+    line = before.count("\n", 0, offset)
+    start = 0
+    for _ in range(line):
+        start = after.find("\n", start) + 1
+        if start == 0:
+            return len(after)
+    return start
 
 
 _RUNNER: StageRunner | None = None

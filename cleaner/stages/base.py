@@ -11,6 +11,7 @@ runs it in three steps, see its docstring.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,13 +25,19 @@ class Edit:
     """What a transform did to one document.
 
     `fields` sets metadata columns the transform found in the text (a byline's author and
-    date); `counts` reports per-rule counts that have no span (encoding repairs).
+    date); `counts` reports per-rule counts that have no span (encoding repairs);
+    `metadata` adds keys to the document's metadata (`COMMENTS_OFFSET`). `position` maps
+    an offset in the text the transform received to the same place in `text`, so that
+    offsets kept in metadata follow the edit; None means the transform keeps every line
+    break (encoding repairs), and such an offset, always a line start, follows its line.
     """
 
     text: str
     spans: list[Span] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    position: Callable[[int], int] | None = None
 
 
 class Stage(ABC):
@@ -88,6 +95,12 @@ class GlobalStage(Stage):
     @abstractmethod
     def apply(self, doc: Document, decision: Any) -> Edit | Drop | None:
         """Carry out the collector's decision for one document."""
+
+    def settle_rows(self, text: str, decision: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The document's clusters.parquet rows as `apply` will carry out `decision` on
+        `text` (the passages stage withholds cuts that would read badly); as decided by
+        default."""
+        return rows
 
 
 class Collector(ABC):

@@ -44,6 +44,14 @@ class TextEditor:
             return self._segments[i + 1][1]
         return orig + (pos - cur)
 
+    def current_offset(self, original: int) -> int:
+        """Where original offset `original` is in the current text: the position of its
+        character, or, when that was deleted, of the first surviving one after it."""
+        for cur, orig, length in self._segments:
+            if original < orig + length:
+                return cur + max(0, original - orig)
+        return len(self.text)
+
     def delete(self, deletions: Iterable[Deletion], record: bool = True) -> int:
         """Delete the given ranges of the current text; return how many characters went.
 

@@ -32,7 +32,7 @@ import logging
 import re
 from typing import Any, ClassVar
 
-from cleaner.document import Document
+from cleaner.document import COMMENTS_OFFSET, Document
 from cleaner.errors import RecordError
 from cleaner.options import Option
 from cleaner.stages.base import Edit, Transform
@@ -117,13 +117,17 @@ class HtmlExtract(Transform):
         if tree is None:
             return Edit(text="")
         fields = self.metadata(tree, url) if self.settings.metadata else {}
-        text = self.main_text(tree, url or fields.get("url"))
+        text, comments = self.main_text(tree, url or fields.get("url"))
         counts: dict[str, int] = {}
         if not text and self.settings.fallback != "none":
             text = self.fallback_text(tree)
             if text:
                 counts["fallback"] = 1
-        return Edit(text=text, fields=fields, counts=counts)
+        metadata = {}
+        if comments:  # after the article, a paragraph apart, and marked as not the author's
+            metadata[COMMENTS_OFFSET] = len(text) + 2 if text else 0
+            text = f"{text}\n\n{comments}" if text else comments
+        return Edit(text=text, fields=fields, counts=counts, metadata=metadata)
 
     def metadata(self, tree: Any, url: str | None) -> dict[str, str]:
         """Title, author, date (and url when the record has none) found in the page."""
@@ -135,8 +139,9 @@ class HtmlExtract(Transform):
             fields["url"] = meta.url
         return fields
 
-    def main_text(self, tree: Any, url: str | None) -> str:
-        """trafilatura's main text of the page with paragraph breaks, or '' if none."""
+    def main_text(self, tree: Any, url: str | None) -> tuple[str, str]:
+        """trafilatura's main text of the page with paragraph breaks, or '' if none, and
+        the reader comments under it (with `include_comments`; else '')."""
         from trafilatura import bare_extraction
 
         result = bare_extraction(
@@ -151,12 +156,9 @@ class HtmlExtract(Transform):
             with_metadata=False,
         )
         if result is None:
-            return ""
-        text = body_to_text(result.body)
-        if self.settings.include_comments:
-            comments = body_to_text(result.commentsbody)
-            text = "\n\n".join(part for part in (text, comments) if part)
-        return text
+            return "", ""
+        comments = body_to_text(result.commentsbody) if self.settings.include_comments else ""
+        return body_to_text(result.body), comments
 
     def fallback_text(self, tree: Any) -> str:
         """Text from the configured fallback extractor, or ''."""

@@ -59,15 +59,21 @@ def run(stage: PassageDedup, texts: list[str], workdir: Path, batch: int = 256) 
     return collector.finish()
 
 
+def later_copy(row: dict) -> bool:
+    """A cluster member that repeats the first occurrence: cut (not kept) or flagged."""
+    return not row["kept"] or row["flag"] is not None
+
+
 def cut_docs(decisions: Decisions) -> set[str]:
-    return {row["doc_id"] for row in decisions.clusters if not row["kept"]}
+    """Documents holding a later copy of a passage (cut, or flagged below the cut bar)."""
+    return {row["doc_id"] for row in decisions.clusters if later_copy(row)}
 
 
 def cut_passages(decisions: Decisions, texts: list[str]) -> dict[str, set[str]]:
-    """Doc id -> the texts of its cut passages."""
+    """Doc id -> the texts of its later copies of passages (cut or flagged)."""
     out: dict[str, set[str]] = {}
     for row in decisions.clusters:
-        if not row["kept"]:
+        if later_copy(row):
             out.setdefault(row["doc_id"], set()).add(texts[int(row["doc_id"][1:])][row["start"] : row["end"]])
     return out
 
@@ -83,8 +89,11 @@ def test_idioms_do_not_cluster_by_stopwords_alone(pair: tuple[str, str], tmp_pat
 
 def test_magnesium_core_clusters_in_a_small_corpus(tmp_path: Path) -> None:
     dec = run(make_stage(), list(MAGNESIUM), tmp_path)
-    (cut,) = dec.per_doc["d00001"]
-    assert MAGNESIUM[1][cut.start : cut.end] == MAGNESIUM[1] and 0.6 <= cut.similarity < 1.0
+    keeper, member = dec.clusters
+    assert MAGNESIUM[1][member["start"] : member["end"]] == MAGNESIUM[1] and 0.6 <= member["similarity"] < 0.8
+    assert member["flag"] == "below_cut_threshold" and dec.per_doc == {}  # a paraphrase: flagged, not cut
+    (cut,) = run(make_stage(cut_threshold=0.6), list(MAGNESIUM), tmp_path).per_doc["d00001"]
+    assert (cut.start, cut.end) == (member["start"], member["end"])
 
 
 def filler_corpus(n: int, seed: int = 0) -> list[str]:

@@ -43,6 +43,7 @@ def test_golden_case(case: dict[str, Any]) -> None:
     if "rules" in case:
         assert sorted({span.rule for span in edit.spans}) == sorted(case["rules"])
     assert edit.fields == case.get("fields", {})
+    assert edit.metadata == case.get("metadata", {})
 
 
 def test_every_rule_has_a_golden_case() -> None:

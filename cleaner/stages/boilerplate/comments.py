@@ -14,6 +14,11 @@ body (the text before the first header): a reader describing their tingling feet
 "tingling" and "muscle" with a neuropathy article; "It was dark when I woke" shares nothing.
 Two shared stems make a comment relevant, one is enough for a short comment; generic praise
 needs three. Against an article too short to have a vocabulary only the hard signals count.
+
+A kept comment must not read as the author's words: its header goes but its line break
+stays, so the comment starts a paragraph of its own even where the page put the header
+right under the article's last line (or the previous comment's); the stage then marks where
+the kept comments begin (`COMMENTS_OFFSET`, see `first_kept_comment`).
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ SHORT_COMMENT_STEMS = 12
 PRAISE_OVERLAP = 3
 #: An article with fewer content stems than this is too short to judge relevance against.
 MIN_ARTICLE_STEMS = 30
+#: The rule name of a removed header (or reply link) of a comment that stays.
+HEADER = "comments.header"
 _STEM = 6
 
 
@@ -176,14 +183,28 @@ def comments(text: str, opts: RuleOptions) -> list[Deletion]:
             label = "comments.spam" if opts.comments == "drop_spam" else "comments.all"
             out.append((head.start, body_end, label))
             continue
-        out.append((head.start, min(head.end + 1, len(text)), "comments.header"))
+        out.append((head.start, head.end, HEADER))  # its line break stays: a paragraph break
         out.extend(_reply_links(text, head.end, body_end))
     return out
 
 
+def first_kept_comment(spans: list, text: str, position) -> int | None:
+    """Where the first kept comment starts in the stage's output `text`: after the first
+    header removed from a comment that stayed (`position` maps the stage's input offsets to
+    its output); None when no comment stayed."""
+    headers = [s for s in spans if s.rule == HEADER]
+    if not headers:
+        return None
+    first = min(headers, key=lambda s: s.offset)
+    start = position(first.offset + len(first.text))
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start if start < len(text) else None
+
+
 def _reply_links(text: str, start: int, end: int) -> list[Deletion]:
     return [
-        (ln.start, min(ln.end + 1, len(text)), "comments.header")
+        (ln.start, min(ln.end + 1, len(text)), HEADER)
         for ln in short_lines(text)
         if start <= ln.start < end and ln.stripped.lower().strip(" ↓↩→»") in cp.REPLY_LINKS
     ]

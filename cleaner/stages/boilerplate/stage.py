@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from cleaner.document import Document
+from cleaner.document import COMMENTS_OFFSET, Document
 from cleaner.options import Option, Settings
 from cleaner.stages.base import Edit, Transform
+from cleaner.stages.boilerplate.comments import first_kept_comment
 from cleaner.stages.boilerplate.fields import extract_fields
 from cleaner.stages.boilerplate.guard import (
     contiguous_pieces,
@@ -73,7 +74,9 @@ class Boilerplate(Transform):
             if getattr(doc, key) is None
         }
         spans = sorted(editor.spans, key=lambda span: span.offset)
-        return Edit(editor.text, spans, fields)
+        comments = first_kept_comment(spans, editor.text, editor.current_offset)
+        metadata = {COMMENTS_OFFSET: comments} if comments is not None else {}
+        return Edit(editor.text, spans, fields, metadata=metadata, position=editor.current_offset)
 
     def _settle(self, editor: TextEditor, opts: RuleOptions) -> bool:
         """Run the rules in cycle until all of them pass over the text in a row; any deletion?"""
