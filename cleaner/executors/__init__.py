@@ -23,12 +23,13 @@ def make_executor(workers: int, initializer: Callable[[Any, int | None], None], 
     """The executor for `kind` ("local" or "ray") with `workers` workers, each initialised
     with `initializer(config, parent_pid)`: serial for one local worker (no process
     start-up, easy debugging), a process pool passing batches through files under `spool`
-    otherwise; Ray actors (joining `address`, or a Ray started here) for "ray". Pool
+    otherwise; Ray actors (joining `address`, or a Ray started here) for "ray", which check
+    the run folder (`spool`'s parent) from every node before any input is read. Pool
     workers watch this process and exit with it; Ray actors are Ray's to manage (no pid)."""
     if kind == "ray":
         from cleaner.executors.ray import RayExecutor
 
-        return RayExecutor(workers, initializer, (config, None), address)
+        return RayExecutor(workers, initializer, (config, None), address, run_folder=spool.parent)
     if workers <= 1:
         return SerialExecutor(initializer, (config, os.getpid()))
     return LocalExecutor(workers, initializer, (config, os.getpid()), spool)

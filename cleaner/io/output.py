@@ -6,6 +6,10 @@ output parked until the new one is in place). A crash or Ctrl-C at any point lea
 the complete previous output or the complete new one, never a mix, and never nothing: a
 parked previous output is restored by the next run.
 
+The staging folder is named after the run that writes it, `PID@HOST`: a run cleans up the
+staging folders of dead runs of its own host only, because on storage several hosts mount
+(a Ray cluster's output) a pid says nothing about a process elsewhere.
+
 Swapping replaces the whole folder, so a folder is replaced only when everything in it is
 cleaner's own (`OWN_FILES`, `data/part-NNNNN.parquet`, the `.gitignore` cleaner writes):
 a user's notes or evaluation results saved into an earlier output make the next run stop
@@ -20,6 +24,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import uuid
 from pathlib import Path
 
@@ -50,7 +55,7 @@ class StagedOutput:
         check_replaceable(self.target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(self.target)
-        tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tag = f"{os.getpid()}@{_host()}-{uuid.uuid4().hex[:8]}"
         self.path = self.target.parent / f".{self.target.name}.staging-{tag}"
         self.path.mkdir()
         (self.path / ".gitignore").write_text(GITIGNORE)
@@ -137,12 +142,33 @@ def recover_parked(target: Path) -> None:
 
 
 def remove_stale_staging(target: Path) -> None:
-    """Delete staging folders left by runs that were killed (their process is gone)."""
+    """Delete staging folders left by runs of this host that were killed (their process is
+    gone). Another host's, or an older cleaner's that names no host, may belong to a live
+    run elsewhere: they are left alone."""
+    host = _host()
     for path in target.parent.glob(f".{target.name}.staging-*"):
-        pid = path.name.rsplit(".staging-", 1)[1].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        owner = staging_owner(path)
+        if owner is None or owner[0] != host:
+            log.info("leaving %s: written by another host or an older cleaner; delete it if no run uses it", path)
+        elif not _alive(owner[1]):
             log.info("removing %s left by an interrupted run", path)
             shutil.rmtree(path, ignore_errors=True)
+
+
+def staging_owner(path: Path) -> tuple[str, int] | None:
+    """(host, pid) of the run a staging folder `.NAME.staging-PID@HOST-XXXXXXXX` belongs
+    to; None for another name (an older cleaner's `PID-XXXXXXXX`)."""
+    tag = path.name.rpartition(".staging-")[2]
+    owner, _, _ = tag.rpartition("-")
+    pid, at, host = owner.partition("@")
+    if not (at and host and pid.isdigit()):
+        return None
+    return host, int(pid)
+
+
+def _host() -> str:
+    """This machine's name as staging folder names carry it."""
+    return socket.gethostname() or "localhost"
 
 
 def _alive(pid: int) -> bool:
