@@ -125,7 +125,7 @@ class StageRunner:
         """The batch's reader items with deferred records parsed (counting the mapped fields
         they hold into `found`) and repeated ids handled by readers.duplicate_ids
         (`cleaner.pipeline.ids`)."""
-        items = [_fresh(_parsed(item, found)) for item in task.items]
+        items = [_parsed(item, found) if isinstance(item, Deferred) else _fresh(item) for item in task.items]
         return reject_repeated_ids(items, task.taken, self.readers.duplicate_ids, self.readers.id_field)
 
     def _filter_parked(self, task: BatchTask) -> BatchResult:
@@ -257,15 +257,14 @@ def _unextracted(doc: Document, segment: Segment) -> Removed:
 def _fresh(item: Any) -> Any:
     """A Document the batch may change without changing the task's: the serial executor
     hands the task itself, not a copy, and a batch that reuses earlier ids runs again from
-    the same task (`cleaner.pipeline.ids`), which must see the records as they were read."""
+    the same task (`cleaner.pipeline.ids`), which must see the records as they were read.
+    (A parsed `Deferred` is a new Document already.)"""
     if not isinstance(item, Document):
         return item
     return dataclasses.replace(item, spans=list(item.spans), metadata=dict(item.metadata))
 
 
-def _parsed(item: Any, found: Counter[str]) -> Any:
-    if not isinstance(item, Deferred):
-        return item
+def _parsed(item: Deferred, found: Counter[str]) -> Any:
     try:
         return item.parse(found)
     except Exception as exc:  # a reader bug must not sink the run; it is reported per record
