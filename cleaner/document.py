@@ -25,7 +25,10 @@ class Span:
 
     `offset` is the character offset of the piece in the text the stage received, so a
     stage's input can be reconstructed from its output plus its spans. `cluster_id` links a
-    removed duplicate passage to its row in clusters.parquet.
+    removed duplicate passage to its row in clusters.parquet. `score` is the evidence of a
+    scored decision (a measured share or a model's probability, the higher the surer), so
+    that `clean inspect` can say how strong the case for removing the piece was; None for
+    rules that simply match.
     """
 
     stage: str
@@ -33,6 +36,7 @@ class Span:
     offset: int
     text: str
     cluster_id: str | None = None
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

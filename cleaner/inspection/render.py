@@ -113,7 +113,7 @@ def print_document(console: Console, report: DocumentReport) -> None:
         for name in ("stage", "rule", "offset", "text"):
             table.add_column(name, overflow="fold")
         for s in report.spans:
-            table.add_row(s["stage"], s["rule"] + (f" ({s['cluster_id']})" if s["cluster_id"] else ""), str(s["offset"]), _short(s["text"]))
+            table.add_row(s["stage"], _rule(s), str(s["offset"]), _short(s["text"]))
         console.print(table)
     if report.before is None:
         console.print(Text(f"before: unavailable ({report.before_note})", style="yellow"))
@@ -158,6 +158,15 @@ def _marked(piece: Piece) -> str:
 
 def _where(member) -> str:
     return f" [{member.start}:{member.end}]" if member.start is not None else ""
+
+
+def _rule(span: dict) -> str:
+    """The rule, with what backs a decision: its cluster, its score (spans written before
+    scores existed have no score column)."""
+    notes = [span["cluster_id"]] if span.get("cluster_id") else []
+    if span.get("score") is not None:
+        notes.append(f"score {span['score']:.2f}")
+    return span["rule"] + (f" ({', '.join(notes)})" if notes else "")
 
 
 def _short(text: str, limit: int = 100) -> str:

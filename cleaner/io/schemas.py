@@ -45,6 +45,7 @@ SPANS = pa.schema(
         pa.field("offset", pa.int64(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
         pa.field("cluster_id", pa.string()),
+        pa.field("score", pa.float64()),
     ]
 )
 

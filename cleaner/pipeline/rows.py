@@ -46,6 +46,7 @@ def spans_batch(docs: list[Document]) -> pa.RecordBatch:
             columns["offset"].append(span.offset)
             columns["text"].append(span.text)
             columns["cluster_id"].append(span.cluster_id)
+            columns["score"].append(span.score)
     return pa.RecordBatch.from_pydict(columns, schema=schemas.SPANS)
 
 
