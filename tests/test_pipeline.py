@@ -55,7 +55,7 @@ def test_sample_dump_summary_and_stats(sample_run) -> None:
     assert "kept" in proc.stdout and "errors" in proc.stdout
     stats = json.loads((out / "stats.json").read_text())
     assert stats["records"] == {"read": 5, "kept": 5, "removed": 0, "errors": 0}
-    for name in ["read", "html", "encoding", "boilerplate", "quality", "dedup", "passages"]:
+    for name in ["read", "html", "encoding", "boilerplate", "templates", "quality", "dedup", "passages"]:
         assert name in stats["stages"]
     assert stats["stages"]["boilerplate"]["chars_out"] < stats["stages"]["boilerplate"]["chars_in"]
     assert sum(stats["stages"]["boilerplate"]["counts"].values()) == len(
@@ -386,7 +386,7 @@ def build_mixed_dump(root: Path, shared_data: Path | None) -> None:
             shutil.copy(page, root / "html" / page.name)
 
 
-@pytest.mark.parametrize("stages", ["html, encoding, boilerplate, quality, dedup, passages",
+@pytest.mark.parametrize("stages", ["html, encoding, boilerplate, templates, quality, dedup, passages",
                                     "html, encoding, boilerplate, dedup"])  # dedup last: the final filter pass
 def test_outputs_are_byte_identical_for_any_worker_count(tmp_path: Path, stages: str) -> None:
     dump = tmp_path / "dump"

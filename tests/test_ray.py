@@ -15,7 +15,7 @@ from tests.test_pipeline import build_mixed_dump
 ray = pytest.importorskip("ray")
 
 
-@pytest.mark.parametrize("stages", ["encoding, boilerplate, quality, dedup, passages", "encoding, dedup"])
+@pytest.mark.parametrize("stages", ["encoding, boilerplate, templates, quality, dedup, passages", "encoding, dedup"])
 def test_ray_outputs_equal_local_outputs(tmp_path: Path, stages: str) -> None:
     dump = tmp_path / "dump"
     build_mixed_dump(dump, None)

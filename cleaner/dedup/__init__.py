@@ -7,7 +7,9 @@
 - `clusters`: keeper priority (first, longest, best), exact groups, star clusters.
 - `index`: document-level engine (`DocumentIndex`, `sketch_documents`).
 - `units`, `passages`: passage-level engine (`PassageIndex`, `sketch_passages`).
+- `templates`: site-template lines (`TemplateIndex`, `sketch_templates`).
 - `spill`: on-disk stores that keep the collectors' memory flat; `runtime`: phase timing.
 
-The stages `cleaner.stages.dedup` and `cleaner.stages.passages` wrap the two engines.
+The stages `cleaner.stages.dedup`, `cleaner.stages.passages` and `cleaner.stages.templates`
+wrap the three engines.
 """

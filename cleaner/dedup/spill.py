@@ -4,11 +4,14 @@
 batches and read back one item at a time with pread by the verification kernels; only the
 per-item offsets stay in memory. `PartitionedKeys` spreads uint64 keys over a few files by
 their top bits so that each partition can be sorted on its own (an external sort without
-the merge: equal keys always land in the same partition).
+the merge: equal keys always land in the same partition). `PartitionedRows` does the same
+for rows of several uint64 columns, grouped by their first column and read back as written.
+`StringSpill` keeps strings (document ids, site names) on disk, read back by index.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,3 +151,82 @@ class PartitionedKeys:
             self.folder.rmdir()
         except OSError:
             pass
+
+
+class PartitionedRows:
+    """Rows of `width` uint64 columns spread over `2**bits` files by the top bits of their
+    first column, so that rows with the same first value share a partition; each partition
+    is read back whole, in the order its rows were added (stable, hence deterministic)."""
+
+    def __init__(self, folder: Path, width: int, bits: int = 4) -> None:
+        if width < 1:
+            raise ValueError(f"width must be at least 1, got {width}")
+        self.width = width
+        self._keys = PartitionedKeys(folder, bits)
+
+    def add(self, *columns: np.ndarray) -> None:
+        """Append rows given column by column (equal lengths)."""
+        if len(columns) != self.width:
+            raise ValueError(f"expected {self.width} columns, got {len(columns)}")
+        rows = np.column_stack([np.asarray(c, dtype=np.uint64) for c in columns])
+        part = rows[:, 0] >> np.uint64(64 - self._keys.bits)
+        order = np.argsort(part.astype(np.uint8), kind="stable")
+        bounds = np.searchsorted(part[order], np.arange((1 << self._keys.bits) + 1, dtype=np.uint64))
+        for p, f in enumerate(self._keys._files):
+            chunk = rows[order[bounds[p] : bounds[p + 1]]]
+            if len(chunk):
+                f.write(np.ascontiguousarray(chunk).tobytes())
+        self._keys.count += len(rows)
+
+    @property
+    def count(self) -> int:
+        return self._keys.count
+
+    def partitions(self) -> Iterator[tuple[np.ndarray, ...]]:
+        """Each partition's columns, one partition at a time in memory."""
+        for f in self._keys._files:
+            f.flush()
+            f.seek(0)
+            rows = np.fromfile(f, dtype=np.uint64).reshape(-1, self.width)
+            yield tuple(rows[:, c] for c in range(self.width))
+
+    def close(self) -> None:
+        """Close and delete the files."""
+        self._keys.close()
+
+
+class StringSpill:
+    """Append-only file of strings (UTF-8), addressed by index; only offsets stay in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "w+b")
+        self._ends = Growable(np.int64)
+        self._size = 0
+
+    def extend(self, strings: list[str]) -> None:
+        """Append strings in order."""
+        encoded = [s.encode("utf-8", "surrogatepass") for s in strings]
+        self._file.write(b"".join(encoded))
+        self._ends.extend(self._size + np.cumsum([len(b) for b in encoded], dtype=np.int64))
+        self._size += sum(len(b) for b in encoded)
+
+    def read(self, items: np.ndarray) -> list[str]:
+        """The strings at the given indices, in that order."""
+        items = np.asarray(items, dtype=np.int64)
+        if not len(items) or not self._size:
+            return ["" for _ in items]
+        self._file.flush()
+        ends = self._ends.view()
+        starts = np.concatenate(([0], ends[:-1]))
+        with mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            return [view[starts[i] : ends[i]].decode("utf-8", "surrogatepass") for i in items]
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def close(self) -> None:
+        """Close and delete the file."""
+        self._file.close()
+        self.path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ STAGES: dict[str, str] = {
     "html": "cleaner.stages.html:HtmlExtract",
     "encoding": "cleaner.stages.encoding:EncodingRepair",
     "boilerplate": "cleaner.stages.boilerplate:Boilerplate",
+    "templates": "cleaner.stages.templates:SiteTemplates",
     "quality": "cleaner.stages.quality:QualityFilter",
     "dedup": "cleaner.stages.dedup:DocumentDedup",
     "passages": "cleaner.stages.passages:PassageDedup",

@@ -4,7 +4,7 @@ A `Transform` rewrites text and reports what it removed as spans; a `Filter` kee
 whole document with a reason. No stage does both: a transform that empties a document does
 not drop it itself; the pipeline drops it with the reason `empty`, naming that stage.
 
-A `GlobalStage` (dedup, passages) must see every document before it can decide; the pipeline
+A `GlobalStage` (templates, dedup, passages) must see every document before it can decide; the pipeline
 runs it in three steps, see its docstring.
 """
 
