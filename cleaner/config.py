@@ -16,7 +16,7 @@ import yaml
 
 from cleaner.errors import ConfigError
 from cleaner.io.readers.options import READER_OPTIONS
-from cleaner.options import Option, Settings, did_you_mean, validate
+from cleaner.options import Option, Settings, did_you_mean, show, show_key, validate
 from cleaner.stages import STAGES, stage_class
 
 OUTPUT_OPTIONS: tuple[Option, ...] = (
@@ -90,7 +90,7 @@ def load_config(path: Path | None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {str(path)!r} cannot be read: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, str(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -99,18 +99,79 @@ def load_config(path: Path | None) -> Config:
     return parse_config(data if data is not None else {}, str(path))
 
 
+#: The most values a config may expand to through YAML aliases (`*name`). The commented
+#: default config is about 250; an alias bomb (nine lists of nine aliases of the previous
+#: list) is 387 million, which safe_load builds cheaply by sharing nodes but which anything
+#: that walks the value (validation, error messages) would take minutes and gigabytes over.
+MAX_EXPANDED_VALUES = 10_000
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """`yaml.safe_load(text)`, refusing documents whose aliases expand beyond
+    `MAX_EXPANDED_VALUES` values before anything is built from them."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        expanded = _expanded_size(node, MAX_EXPANDED_VALUES)
+        if expanded > MAX_EXPANDED_VALUES:
+            raise ConfigError(f"{source}: YAML aliases expand to more than {MAX_EXPANDED_VALUES:,} values; refused "
+                              "(an alias bomb?)", "write the values out instead of repeating aliases of aliases")
+        return loader.construct_document(node)
+    except RecursionError:  # PyYAML composes and constructs recursively
+        raise ConfigError(f"{source}: YAML nested too deeply; refused") from None
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many nodes `root` stands for once every alias is expanded, counting up to just
+    past `limit`: each distinct node is sized once (memoised), so this is linear in the
+    document, not in its expansion. A node that contains itself counts once."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return 1
+        active.add(key)
+        total = 1
+        for child in _children(node):
+            total += size(child)
+            if total > limit:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def parse_config(data: Any, source: str) -> Config:
     """Validate already-parsed YAML data."""
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: the top level must be a mapping with keys {', '.join(SECTIONS)}")
     for key in data:
         if key not in SECTIONS:
-            raise ConfigError(f"{key}: unknown section{did_you_mean(key, SECTIONS)}; allowed: {', '.join(SECTIONS)}")
+            raise ConfigError(f"{show_key(key)}: unknown section{did_you_mean(key, SECTIONS)}; allowed: {', '.join(SECTIONS)}")
     executor = validate(data.get("executor"), EXECUTOR_OPTIONS, "executor")
     _check_executor(executor)
+    stages = parse_stages(_stage_list(data))
     return Config(
         readers=validate(data.get("readers"), READER_OPTIONS, "readers"),
-        stages=parse_stages(_stage_list(data)),
+        stages=stages,
         output=validate(data.get("output"), OUTPUT_OPTIONS, "output"),
         executor=executor,
         source=source,
@@ -155,9 +216,9 @@ def _stage_entry(item: Any, where: str) -> tuple[str, Any]:
     elif isinstance(item, Mapping) and len(item) == 1:
         name, options = next(iter(item.items()))
     else:
-        raise ConfigError(f"{where}: expected a stage name or a one-key mapping {{name: {{options}}}}, got {item!r}")
+        raise ConfigError(f"{where}: expected a stage name or a one-key mapping {{name: {{options}}}}, got {show(item)}")
     if name not in STAGES:
-        raise ConfigError(f"{where}: unknown stage {name!r}{did_you_mean(str(name), list(STAGES))}; allowed: {', '.join(STAGES)}")
+        raise ConfigError(f"{where}: unknown stage {show(name)}{did_you_mean(name, list(STAGES))}; allowed: {', '.join(STAGES)}")
     return name, options
 
 

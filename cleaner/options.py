@@ -9,6 +9,7 @@ misspelt keys. Validated options come back as a read-only `Settings` mapping.
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -104,7 +105,7 @@ def _plain(value: Any) -> Any:
 
 def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' for the closest candidate, or ''."""
-    close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(show_key(word), list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -122,11 +123,11 @@ def validate(values: Any, schema: tuple[Option, ...], path: str) -> Settings:
     if values is None:
         values = {}
     if not isinstance(values, Mapping):
-        raise ConfigError(f"{path or 'config'}: expected a mapping, got {_show(values)}")
+        raise ConfigError(f"{path or 'config'}: expected a mapping, got {show(values)}")
     known = {opt.name: opt for opt in schema}
     for key in values:
         if key not in known:
-            where = f"{path}.{key}" if path else str(key)
+            where = f"{path}.{show_key(key)}" if path else show_key(key)
             raise ConfigError(
                 f"{where}: unknown option{did_you_mean(key, list(known))}; "
                 f"allowed: {', '.join(known) or 'none'}"
@@ -150,17 +151,17 @@ def check_value(value: Any, opt: Option, where: str) -> Any:
         return validate(value, opt.fields, where)
     if opt.kind is list:
         if not isinstance(value, list):
-            raise ConfigError(f"{where}: {_show(value)} is not a list; expected {opt.allowed()}")
+            raise ConfigError(f"{where}: {show(value)} is not a list; expected {opt.allowed()}")
         item = Option(opt.name, opt.item or str, None, "", choices=opt.choices)
         return tuple(check_value(v, item, f"{where}[{i}]") for i, v in enumerate(value))
     value = _coerce(value, opt, where)
     if opt.choices is not None and value not in opt.choices:
         hint = did_you_mean(value, [str(c) for c in opt.choices]) if isinstance(value, str) else ""
-        raise ConfigError(f"{where}: {_show(value)} is not allowed{hint}; expected {opt.allowed()}")
+        raise ConfigError(f"{where}: {show(value)} is not allowed{hint}; expected {opt.allowed()}")
     if opt.minimum is not None and value < opt.minimum:
-        raise ConfigError(f"{where}: {_show(value)} is out of range; expected {opt.allowed()}")
+        raise ConfigError(f"{where}: {show(value)} is out of range; expected {opt.allowed()}")
     if opt.maximum is not None and value > opt.maximum:
-        raise ConfigError(f"{where}: {_show(value)} is out of range; expected {opt.allowed()}")
+        raise ConfigError(f"{where}: {show(value)} is out of range; expected {opt.allowed()}")
     return value
 
 
@@ -176,10 +177,27 @@ def _coerce(value: Any, opt: Option, where: str) -> Any:
         else isinstance(value, kind)
     )
     if not ok:
-        raise ConfigError(f"{where}: {_show(value)} has the wrong type; expected {opt.allowed()}")
+        raise ConfigError(f"{where}: {show(value)} has the wrong type; expected {opt.allowed()}")
     return float(value) if kind is float else value
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+#: How config errors render a bad value: a bounded walk (a few items per level, a few
+#: levels), so that a huge value (a YAML alias bomb expands to billions of items) costs no
+#: more to show than a small one; then at most `SHOW_CHARS` characters of it.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxset = 3, 4, 4, 4, 4
+_REPR.maxstring, _REPR.maxother, _REPR.maxlong = 64, 64, 40
+SHOW_CHARS = 60
+
+
+def show(value: Any) -> str:
+    """A short prefix of `repr(value)`, computed in bounded time and space."""
+    text = _REPR.repr(value)
+    return text if len(text) <= SHOW_CHARS else text[: SHOW_CHARS - 3] + "..."
+
+
+def show_key(key: Any) -> str:
+    """A mapping key as it appears in a key path (`stages[0].dedup.KEY`), shortened."""
+    text = key if isinstance(key, str) else show(key)
+    return text if len(text) <= 40 else text[:37] + "..."
+

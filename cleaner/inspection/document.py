@@ -12,6 +12,7 @@ from cleaner.document import Document
 from cleaner.errors import CleanerError
 from cleaner.inspection.store import OutputStore
 from cleaner.io.discover import InputFile
+from cleaner.io.names import escape_name, input_path
 from cleaner.io.readers import read_file
 
 
@@ -52,14 +53,15 @@ def _text_as_read(store: OutputStore, source: str, record: int) -> tuple[str | N
     still there. Found by its place in the file, not its id: a renamed repeat
     (`readers.duplicate_ids: rename`) or a dropped one is not under its output id there."""
     root = Path(store.stats.get("input", ""))
-    path = root if root.is_file() else root / source
+    path = root if root.is_file() else input_path(root, source)
+    shown = escape_name(str(path))  # printable, as the source column is
     if not path.is_file():
-        return None, f"input {str(path)!r} is no longer there; only the removed spans can be shown"
+        return None, f"input {shown!r} is no longer there; only the removed spans can be shown"
     config = parse_config(store.config, "resolved config")
     for item in read_file(InputFile(path, source, path.stat().st_size), config.readers):
         if isinstance(item, Document) and item.record == record:
-            return _extracted(item, config), f"as read from {path}"
-    return None, f"{str(path)!r} no longer holds record {record}"
+            return _extracted(item, config), f"as read from {shown}"
+    return None, f"{shown!r} no longer holds record {record}"
 
 
 def _extracted(doc: Document, config) -> str:

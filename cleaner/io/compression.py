@@ -8,9 +8,9 @@ through pyarrow (already a dependency) instead of adding the `zstandard` package
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -55,7 +55,7 @@ def open_with_codec(path: Path, codec: str | None) -> BinaryIO:
     if codec is None:
         return open(path, "rb", buffering=BUFFER)
     if codec == "gzip":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return io.BufferedReader(SalvagingGzipReader(path), buffer_size=BUFFER)
     if codec == "bz2":
         return bz2.open(path, "rb")  # type: ignore[return-value]
     if codec == "xz":
@@ -75,10 +75,112 @@ def strip_compression_suffix(name: str) -> str:
     return name
 
 
-#: Errors a truncated or corrupt compressed stream raises mid-read.
+#: Errors a truncated or corrupt compressed stream raises mid-read (zlib's "invalid distance
+#: too far back" is a `zlib.error`, which is none of the others).
 DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (
     EOFError,
     OSError,
     lzma.LZMAError,
     ValueError,
+    zlib.error,
 )
+
+#: Compressed bytes inflated per step, and the most output one step may produce (a
+#: deflate stream expands at most ~1032:1, so the salvage of one damaged step stays small).
+_GZIP_STEP = 1 << 16
+_GZIP_MAX_OUT = 1 << 20
+
+
+class SalvagingGzipReader(io.RawIOBase):
+    """Multi-member gzip (`.warc.gz` is one member per record) that hands out every byte
+    decoded before a damaged spot, and raises only on the read after them.
+
+    Python's `gzip` module inflates 128 KB of compressed input per step and loses that
+    step's whole output when zlib fails inside it ("invalid distance too far back", a
+    truncated member): hundreds of good JSON lines just before the damage. Here the step
+    that fails is replayed byte by byte from a copy of the inflater taken before it, so
+    what comes out is everything zlib can decode, and the error follows.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._file = open(path, "rb")
+        self._pending = b""  # compressed bytes read from the file and not yet fed
+        self._inflater = zlib.decompressobj(31)  # 16 + 15: gzip header and trailer, checked
+        self._fed = False  # whether the current member has had input
+        self._output = memoryview(b"")
+        self._error: BaseException | None = None
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._output and not self._done and self._error is None:
+            self._output = memoryview(self._step())
+        if self._output:
+            size = min(len(buffer), len(self._output))
+            buffer[:size] = self._output[:size]
+            self._output = self._output[size:]
+            return size
+        if self._error is not None:
+            error, self._error = self._error, None
+            self._done = True
+            raise error
+        return 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+    def _step(self) -> bytes:
+        """Inflate the next piece of input; its output (possibly empty)."""
+        data = self._next_input()
+        if not data:
+            self._done = True
+            if self._fed and not self._inflater.eof:
+                self._error = EOFError("compressed file ended before the end-of-stream marker was reached")
+            return b""
+        self._fed = True
+        before = self._inflater.copy()
+        try:
+            out = self._inflater.decompress(data, _GZIP_MAX_OUT)
+        except zlib.error as exc:
+            self._error = exc
+            return _salvage(before, data)
+        if self._inflater.eof:
+            self._start_next_member(self._inflater.unused_data)
+        return out
+
+    def _next_input(self) -> bytes:
+        if self._inflater.unconsumed_tail:
+            return self._inflater.unconsumed_tail
+        if self._pending:
+            data, self._pending = self._pending, b""
+            return data
+        return self._file.read(_GZIP_STEP)
+
+    def _start_next_member(self, rest: bytes) -> None:
+        """Get ready for the member that follows; gzip allows zero padding between members
+        (anything else that follows is fed to a new inflater, which refuses it)."""
+        rest = rest.lstrip(b"\x00")
+        while not rest:
+            rest = self._file.read(_GZIP_STEP)
+            if not rest:
+                self._done = True
+                return
+            rest = rest.lstrip(b"\x00")
+        self._inflater = zlib.decompressobj(31)
+        self._fed = False
+        self._pending = rest
+
+
+def _salvage(inflater, data: bytes) -> bytes:
+    """What `inflater` outputs for `data` fed one byte at a time, up to the byte it fails on."""
+    out = bytearray()
+    for i in range(len(data)):
+        try:
+            out += inflater.decompress(data[i : i + 1])
+        except zlib.error:
+            break
+    return bytes(out)

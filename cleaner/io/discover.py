@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import InputError
+from cleaner.io.names import escape_name
 from cleaner.io.readers.base import ReadFailure, ReadSkip
 
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One file to read; `source` is its path relative to the input root (POSIX style)."""
+    """One file to read; `source` is its path relative to the input root (POSIX style, with
+    bytes that are not UTF-8 escaped: `cleaner.io.names`)."""
 
     path: Path
     source: str
@@ -34,7 +36,7 @@ def discover(root: Path, skip_hidden: bool = True, exclude: Path | None = None) 
     if not root.exists():
         raise InputError(f"input path {str(root)!r} does not exist", "pass --input PATH (a folder or a file)")
     if root.is_file():
-        return [InputFile(root, root.name, root.stat().st_size)], []
+        return [InputFile(root, escape_name(root.name), root.stat().st_size)], []
     if not root.is_dir():
         raise InputError(f"input path {str(root)!r} is neither a file nor a folder")
     real_root = root.resolve()
@@ -53,7 +55,7 @@ def _walk(folder: Path, real_root: Path, prefix: str, skip_hidden: bool, exclude
         refused.append(ReadFailure(prefix.rstrip("/") or ".", None, f"cannot list folder: {exc.strerror}"))
         return
     for entry in entries:
-        source = prefix + entry.name
+        source = prefix + escape_name(entry.name)
         if skip_hidden and entry.name.startswith("."):
             continue
         path = Path(entry.path)

@@ -15,6 +15,7 @@ import pyarrow as pa
 from cleaner.document import Document
 from cleaner.io import schemas
 from cleaner.io.readers.records import metadata_json
+from cleaner.io.unicode import printable
 from cleaner.pipeline.outcomes import Errored, Removed
 
 
@@ -51,11 +52,15 @@ def spans_batch(docs: list[Document]) -> pa.RecordBatch:
 
 
 def removed_batch(rows: Iterable[Removed]) -> pa.RecordBatch:
-    return _batch([r.row() for r in rows], schemas.REMOVED)
+    """Removal rows; a detail quoting a path UTF-8 cannot encode (a link to a latin-1 name)
+    is escaped, as error messages are."""
+    return _batch([{**r.row(), "detail": printable(r.detail) if r.detail else r.detail} for r in rows], schemas.REMOVED)
 
 
 def errors_batch(rows: Iterable[Errored]) -> pa.RecordBatch:
-    return _batch([r.row() for r in rows], schemas.ERRORS)
+    """Error rows; a message quoting a path or a field name that UTF-8 cannot encode (a
+    symbolic link to a latin-1 name) is escaped, not allowed to fail the write."""
+    return _batch([{**r.row(), "error": printable(r.error)} for r in rows], schemas.ERRORS)
 
 
 def clusters_batch(rows: list[dict[str, Any]]) -> pa.RecordBatch:

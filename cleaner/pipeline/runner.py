@@ -117,6 +117,7 @@ class _Run:
         self.stats.update({name: StageStats() for name in self.runner.stages})
         self.decide: dict[str, dict[str, Any]] = {}
         self.removed: Counter[tuple[str, str]] = Counter()
+        self.read_notes: Counter[str] = Counter()  # repairs made while parsing in the workers
         self.sinks = OutputSinks(staged.path, config.output)
         self.ids = IdRegistry()
         self.fields: Counter[str] = Counter()
@@ -157,6 +158,7 @@ class _Run:
             merge_all(self.stats, result.stats)
             self.removed.update(result.removed)
             self.stats["read"].counts.update(result.read)
+            self.read_notes.update(result.notes)
             for name, batch in result.tables.items():
                 self.sinks.write(name, batch)
             if parked is not None:
@@ -221,6 +223,7 @@ class _Run:
         read.docs_in = counts.records
         read.docs_out = counts.records - sum(read.counts.values())
         read.counts.update(counts.notes)
+        read.counts.update(self.read_notes)
         kept, removed, errors = (self.sinks.rows(name) for name in ("data", "removed", "errors"))
         if kept + removed + errors != counts.records:
             raise RuntimeError(

@@ -83,6 +83,7 @@ class BatchResult:
     stats: dict[str, StageStats]
     doc_ids: list[str] = field(default_factory=list)
     fields: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)  # repairs made while parsing (lone_surrogates)
 
 
 class StageRunner:
@@ -101,7 +102,8 @@ class StageRunner:
         segment = self.segments[task.segment]
         final = task.segment == len(self.segments) - 1
         found: Counter[str] = Counter()
-        items = self._first_pass_items(task, found) if task.items is not None else task.parcel.documents()
+        notes: Counter[str] = Counter()
+        items = self._first_pass_items(task, found, notes) if task.items is not None else task.parcel.documents()
         clusters = self._cluster_rows(items, task, segment)
         stats: dict[str, StageStats] = {}
         outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
@@ -112,6 +114,7 @@ class StageRunner:
         if task.items is not None:
             result.doc_ids = [item.id for item in items if isinstance(item, Document)]
             result.fields = found
+            result.notes = notes
         self._count(outcomes, result)
         if segment.sketch_global is not None:
             started = time.perf_counter()
@@ -121,11 +124,11 @@ class StageRunner:
             stats.setdefault(segment.sketch_global, StageStats()).seconds += time.perf_counter() - started
         return result
 
-    def _first_pass_items(self, task: BatchTask, found: Counter[str]) -> list[Any]:
+    def _first_pass_items(self, task: BatchTask, found: Counter[str], notes: Counter[str]) -> list[Any]:
         """The batch's reader items with deferred records parsed (counting the mapped fields
-        they hold into `found`) and repeated ids handled by readers.duplicate_ids
-        (`cleaner.pipeline.ids`)."""
-        items = [_parsed(item, found) if isinstance(item, Deferred) else _fresh(item) for item in task.items]
+        they hold into `found`, what parsing repaired into `notes`) and repeated ids handled
+        by readers.duplicate_ids (`cleaner.pipeline.ids`)."""
+        items = [_parsed(item, found, notes) if isinstance(item, Deferred) else _fresh(item) for item in task.items]
         return reject_repeated_ids(items, task.taken, self.readers.duplicate_ids, self.readers.id_field)
 
     def _filter_parked(self, task: BatchTask) -> BatchResult:
@@ -264,9 +267,9 @@ def _fresh(item: Any) -> Any:
     return dataclasses.replace(item, spans=list(item.spans), metadata=dict(item.metadata))
 
 
-def _parsed(item: Deferred, found: Counter[str]) -> Any:
+def _parsed(item: Deferred, found: Counter[str], notes: Counter[str]) -> Any:
     try:
-        return item.parse(found)
+        return item.parse(found, notes)
     except Exception as exc:  # a reader bug must not sink the run; it is reported per record
         log.exception("parsing record %s of %s failed", item.record, item.source)
         return ReadFailure(item.source, item.record, f"internal error while parsing: {type(exc).__name__}: {exc}")

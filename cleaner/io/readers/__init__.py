@@ -8,6 +8,7 @@ reading stopped, after every record read before it.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from cleaner.io.readers.text import read_html_file, read_text_file
 from cleaner.options import Settings
 
 __all__ = ["Item", "ItemStream", "ReadFailure", "ReadSkip", "read_file", "file_format"]
+
+log = logging.getLogger(__name__)
 
 StreamReader = Callable[[BinaryIO, str, Settings], ItemStream]
 
@@ -62,6 +65,10 @@ def read_file(file: InputFile, settings: Settings, defer: bool = False) -> ItemS
             yield item
     except DECOMPRESSION_ERRORS as exc:
         yield ReadFailure(file.source, last + 1, _describe(exc, last))
+        return
+    except Exception as exc:  # a reader bug must not sink the run; it is reported per file
+        log.exception("reading %s failed", file.source)
+        yield ReadFailure(file.source, last + 1, f"internal error while reading: {type(exc).__name__}: {exc}")
         return
     if count == 0:
         yield ReadSkip(file.source, file.source, 0, "empty", "the file holds no records")
@@ -104,5 +111,7 @@ def _peek(stream: BinaryIO) -> bytes:
 
 def _describe(exc: BaseException, last: int) -> str:
     where = f"after record {last}" if last >= 0 else "before the first record"
+    if isinstance(exc, OSError) and exc.errno is not None:  # the operating system's, not a decoder's
+        return f"cannot read the file {where}: {exc.strerror or exc}"
     text = str(exc) or type(exc).__name__
     return f"truncated or corrupt compressed stream {where}: {text}"

@@ -61,9 +61,9 @@ class Deferred:
     source: str
     record: int
 
-    def parse(self, found: Counter[str] | None = None) -> Document | ReadFailure | ReadSkip:
+    def parse(self, found: Counter[str] | None = None, notes: Counter[str] | None = None) -> Document | ReadFailure | ReadSkip:
         """The item; a structured record also adds what it holds to `found`
-        (`FieldMap.count`)."""
+        (`FieldMap.count`), and what decoding repaired (`lone_surrogates`) to `notes`."""
         raise NotImplementedError
 
     @property

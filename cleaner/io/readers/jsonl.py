@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from cleaner.errors import RecordError
-from cleaner.io.readers.base import Deferred, ItemStream, ReadFailure
+from cleaner.io.readers.base import Deferred, FileNote, ItemStream, ReadFailure
 from cleaner.io.readers.records import FieldMap, record_to_item
+from cleaner.io.unicode import json_may_hold_surrogates, replace_surrogates
 from cleaner.options import Settings
 
 _CHUNK = 1 << 20
@@ -24,8 +25,8 @@ class UnparsedLine(Deferred):
     line: bytes
     fields: FieldMap
 
-    def parse(self, found: Counter[str] | None = None):
-        return _parse_line(self.line, self.source, self.record, self.fields, found)
+    def parse(self, found: Counter[str] | None = None, notes: Counter[str] | None = None):
+        return _parse_line(self.line, self.source, self.record, self.fields, found, notes)
 
     def __reduce__(self):
         """Pickle as the constructor's arguments (a batch holds hundreds of these, and the
@@ -42,14 +43,18 @@ def read_jsonl(stream: BinaryIO, source: str, settings: Settings, defer: bool = 
 
     A line longer than `max_record_mb` is skipped without loading it; malformed JSON, a
     missing text field or bad UTF-8 is an error row for that line only. With `defer`, lines
-    come out as `UnparsedLine`s for a worker to decode.
+    come out as `UnparsedLine`s for a worker to decode (and count their repairs there);
+    otherwise the repairs are counted in a `FileNote` at the end.
     """
     limit = int(settings.max_record_mb * 2**20)
     fields = FieldMap.from_settings(settings)
+    notes: Counter[str] = Counter()
     index = 0
     while True:
         line = stream.readline(limit + 1)
         if not line:
+            if notes:
+                yield FileNote(source, dict(notes))
             return
         if len(line) > limit and not line.endswith(b"\n"):
             _skip_rest_of_line(stream)
@@ -58,11 +63,14 @@ def read_jsonl(stream: BinaryIO, source: str, settings: Settings, defer: bool = 
             continue
         if not line.strip():
             continue
-        yield UnparsedLine(source, index, line, fields) if defer else _parse_line(line, source, index, fields)
+        yield UnparsedLine(source, index, line, fields) if defer else _parse_line(line, source, index, fields, notes=notes)
         index += 1
 
 
-def _parse_line(line: bytes, source: str, index: int, fields: FieldMap, found: Counter[str] | None = None):
+def _parse_line(line: bytes, source: str, index: int, fields: FieldMap, found: Counter[str] | None = None,
+                notes: Counter[str] | None = None):
+    """One line to an item; lone surrogates in its strings are replaced and counted in
+    `notes` under `lone_surrogates` (see `cleaner.io.unicode`)."""
     try:
         text = line.rstrip(b"\r\n").decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -71,6 +79,12 @@ def _parse_line(line: bytes, source: str, index: int, fields: FieldMap, found: C
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         return ReadFailure(source, index, f"invalid JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        return ReadFailure(source, index, "invalid JSON: nested too deeply to decode")
+    if json_may_hold_surrogates(text):
+        record, replaced = replace_surrogates(record)
+        if replaced and notes is not None:
+            notes["lone_surrogates"] += replaced
     if found is not None:
         fields.count(record, found)
     try:
