@@ -18,6 +18,7 @@ from rich.console import Console
 
 from cleaner import __version__
 from cleaner.errors import CleanerError, ConfigError
+from cleaner.interrupts import Interrupted, raise_on_signals
 
 app = typer.Typer(
     name="clean",
@@ -261,17 +262,29 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)], force=True)
 
 
+INTERRUPTED = "error: interrupted ({signal}); the previous output was left as it was"
+
+
 def main() -> None:
-    """Console-script entry point: run the app, turning library errors into one line."""
+    """Console-script entry point: run the app, turning library errors into one line.
+
+    SIGINT and SIGTERM end a run at once with exit code 130 / 143 (`cleaner.interrupts`).
+    With `standalone_mode=False` typer *returns* an exit code instead of raising in some
+    cases (130 for a KeyboardInterrupt it caught itself): it is passed on, never dropped.
+    """
+    raise_on_signals()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except CleanerError as exc:
         err.print(f"error: {exc.message}", markup=False, soft_wrap=True)
         if exc.hint:
             err.print(f"hint: {exc.hint}", markup=False, soft_wrap=True)
         sys.exit(exc.exit_code)
+    except Interrupted as exc:
+        err.print(INTERRUPTED.format(signal=exc.name), markup=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("error: interrupted; the previous output was left as it was", markup=False, soft_wrap=True)
+        err.print(INTERRUPTED.format(signal="SIGINT"), markup=False, soft_wrap=True)
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -280,6 +293,9 @@ def main() -> None:
     except _click_exceptions() as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    if code == 130:
+        err.print(INTERRUPTED.format(signal="SIGINT"), markup=False, soft_wrap=True)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _click_exceptions():

@@ -35,6 +35,9 @@ EXECUTOR_OPTIONS: tuple[Option, ...] = (
     Option("ray_address", str, None, "Ray cluster to join ('auto', 'ray://head:10001'); null starts Ray on this "
            "machine. On a cluster of several machines, --output must be on storage every node mounts (batches wait "
            "there between passes) and cleaner must be installed on every node.", nullable=True),
+    Option("watchdog_s", float, 300.0, "A pool worker that makes no progress (finishes no document) for this many "
+           "seconds is ended and its batch run once more; if that fails too, the batch's records become error rows. "
+           "Must be above the html stage's timeout_s; 0 disables. Not used with -w 1 or kind: ray.", minimum=0),
 )
 
 SECTIONS = ("readers", "stages", "output", "executor")
@@ -169,6 +172,7 @@ def parse_config(data: Any, source: str) -> Config:
     executor = validate(data.get("executor"), EXECUTOR_OPTIONS, "executor")
     _check_executor(executor)
     stages = parse_stages(_stage_list(data))
+    _check_watchdog(executor, stages)
     return Config(
         readers=validate(data.get("readers"), READER_OPTIONS, "readers"),
         stages=stages,
@@ -193,6 +197,16 @@ def _check_executor(executor: Settings) -> None:
     if executor.kind == "ray" and importlib.util.find_spec("ray") is None:
         raise ConfigError("executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray'",
                           "pip install 'cleaner[ray]', or set executor.kind: local")
+
+
+def _check_watchdog(executor: Settings, stages: tuple[StageSpec, ...]) -> None:
+    """The watchdog must leave a page its whole html time limit, and then some."""
+    html = next((s.settings for s in stages if s.name == "html"), None)
+    limit = html.timeout_s if html is not None else 0
+    if executor.watchdog_s and limit and executor.watchdog_s <= limit:
+        raise ConfigError(f"executor.watchdog_s: {executor.watchdog_s:g} is not above the html stage's timeout_s ({limit:g}); "
+                          "a worker would be ended while a page is still within its time limit",
+                          f"set executor.watchdog_s well above {limit:g}, or 0 to disable the watchdog")
 
 
 def parse_stages(items: Any) -> tuple[StageSpec, ...]:

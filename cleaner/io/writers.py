@@ -54,6 +54,16 @@ class TableWriter:
         self._write_pending(final=True)
         self._writer.close()
 
+    def abort(self) -> None:
+        """Close without writing what is pending, ignoring errors: the run failed (a full
+        disk fails every write) and its files are about to be deleted. A pyarrow writer
+        left open would try again, and complain as noise, when garbage-collected."""
+        self._pending, self._pending_rows = [], 0
+        try:
+            self._writer.close()
+        except OSError:
+            pass
+
     def _write_pending(self, final: bool) -> None:
         if not self._pending_rows:
             return
@@ -95,6 +105,9 @@ class PartitionedWriter:
 
     def close(self) -> None:
         self._current.close()
+
+    def abort(self) -> None:
+        self._current.abort()
 
     def _open_part(self) -> TableWriter:
         path = self.folder / f"part-{len(self.parts):05d}.parquet"

@@ -31,16 +31,24 @@ class Parcel:
     path: str
 
     def documents(self) -> list[Document]:
-        """Load the documents and delete their file (a parcel is consumed exactly once)."""
+        """Load the documents (the file stays until `discard`)."""
         return self.load()
 
-
     def load(self) -> Any:
-        """What `pack` parked (documents, or output rows), deleting the file."""
+        """What `pack` parked (documents, or output rows).
+
+        The file is not deleted here: a worker that dies while running this parcel's
+        batch must leave it for the batch's second attempt. The main process deletes it
+        (`discard`) once the batch's result is in.
+        """
         with open(self.path, "rb") as source:
-            parked = pickle.load(source)
-        os.unlink(self.path)
-        return parked
+            return pickle.load(source)
+
+    def discard(self) -> None:
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
 
 
 def pack(docs: list[Document], path: str, as_rows: bool = False) -> Parcel:

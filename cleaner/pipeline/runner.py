@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Iterator
 from collections import deque
@@ -20,15 +21,17 @@ from typing import Any, Protocol
 from cleaner import __version__
 from cleaner.config import Config
 from cleaner.errors import TooManyErrors
-from cleaner.executors import make_executor
+from cleaner.executors import TaskFailed, make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
+from cleaner.io.output_faults import output_failure, storage_errno
 from cleaner.io.readers.records import field_report
 from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
 from cleaner.pipeline.stats import StageStats, merge_all
+from cleaner.pipeline.failed import failed_batch_result
 from cleaner.pipeline.ids import IdRegistry
 from cleaner.pipeline.worker import BatchResult, BatchTask, StageRunner, init_worker, run_batch
 from cleaner.stages.base import Decisions, DocKey, GlobalStage
@@ -80,16 +83,18 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
     started = time.perf_counter()
     tame_allocators()
     files, refused = discover(options.input, config.readers.skip_hidden, exclude=options.output)
-    staged = StagedOutput(options.output)
+    with _output_faults(options.output):
+        staged = StagedOutput(options.output)
     try:
-        run = _Run(config, options, staged, progress or NullProgress())
-        summary = run.execute(files, refused)
-        summary.seconds = time.perf_counter() - started
-        summary.stats["run"] = {"seconds": round(summary.seconds, 3), "workers": options.workers,
-                                "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None}
-        (staged.path / "stats.json").write_text(json.dumps(summary.stats, indent=2) + "\n")
-        (staged.path / "config.resolved.yaml").write_text(config.to_yaml())
-        staged.commit()
+        with _output_faults(options.output):
+            run = _Run(config, options, staged, progress or NullProgress())
+            summary = run.execute(files, refused)
+            summary.seconds = time.perf_counter() - started
+            summary.stats["run"] = {"seconds": round(summary.seconds, 3), "workers": options.workers,
+                                    "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None}
+            (staged.path / "stats.json").write_text(json.dumps(summary.stats, indent=2) + "\n")
+            (staged.path / "config.resolved.yaml").write_text(config.to_yaml())
+            staged.commit()
     except BaseException:
         staged.discard()
         raise
@@ -102,6 +107,18 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
             summary,
         )
     return summary
+
+
+@contextmanager
+def _output_faults(target: Path) -> Iterator[None]:
+    """Turn a storage failure (disk full, read-only, no permission) into one OutputError."""
+    try:
+        yield
+    except OSError as exc:
+        code = storage_errno(exc)
+        if code is None:
+            raise
+        raise output_failure(exc, code, target.absolute()) from None
 
 
 class _Run:
@@ -131,12 +148,17 @@ class _Run:
         segments = self.runner.segments
         spool = self.staged.work / "spool"
         settings = self.config.executor
-        with make_executor(self.options.workers, init_worker, self.config, spool, settings.kind, settings.ray_address) as executor:
-            for index, segment in enumerate(segments):
-                final = index == len(segments) - 1
-                if index:
-                    self.progress.phase(f"pass {index + 1}: {segment.apply_global}", float(self._parked) or None)
-                items, decisions = self._pass(executor, index, items, decisions, final)
+        try:
+            with make_executor(self.options.workers, init_worker, self.config, spool, settings.kind, settings.ray_address,
+                               settings.watchdog_s) as executor:
+                for index, segment in enumerate(segments):
+                    final = index == len(segments) - 1
+                    if index:
+                        self.progress.phase(f"pass {index + 1}: {segment.apply_global}", float(self._parked) or None)
+                    items, decisions = self._pass(executor, index, items, decisions, final)
+        except BaseException:
+            self.sinks.abort()
+            raise
         self.sinks.close()
         return self._summary(counts, files)
 
@@ -152,18 +174,22 @@ class _Run:
         tasks = _remembered(self._tasks(index, items, decisions, parked), submitted)
         for result in executor.map(run_batch, tasks):
             task = submitted.popleft()
-            if task.items is not None:
+            if isinstance(result, TaskFailed):
+                result = failed_batch_result(task, result.reason)
+            elif task.items is not None:
                 result = self._with_unique_ids(executor, task, result)
                 self.fields.update(result.fields)
+            if task.parcel is not None:
+                task.parcel.discard()  # kept until now for a second attempt (see Parcel.load)
             merge_all(self.stats, result.stats)
             self.removed.update(result.removed)
             self.stats["read"].counts.update(result.read)
             self.read_notes.update(result.notes)
             for name, batch in result.tables.items():
                 self.sinks.write(name, batch)
-            if parked is not None:
+            if parked is not None and result.parcel is not None:
                 parked.write(result.parcel)
-            if collector is not None:
+            if collector is not None and result.sketch is not None:
                 keys = [DocKey(i, n) for i, n in zip(result.kept_ids, result.kept_lengths)]
                 collector.add(keys, result.sketch)
             if index:
@@ -186,10 +212,13 @@ class _Run:
 
         Each rerun marks the ids the previous attempt reused as taken; a worker never emits
         a taken id, so the taken set grows every round and the loop ends (a renamed id can
-        itself be an earlier batch's, hence a loop rather than one rerun)."""
+        itself be an earlier batch's, hence a loop rather than one rerun). A rerun whose
+        worker hangs or dies twice gives the batch's records as error rows."""
         while not self.ids.add_new(result.doc_ids):
             task = replace(task, taken=task.taken | self.ids.taken(result.doc_ids))
             result = executor.run_one(run_batch, task)
+            if isinstance(result, TaskFailed):
+                return failed_batch_result(task, result.reason)
         return result
 
     def _tasks(self, index: int, items, decisions: Decisions | None, parked: IntermediateWriter | None) -> Iterator[BatchTask]:

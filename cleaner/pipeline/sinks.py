@@ -45,3 +45,8 @@ class OutputSinks:
     def close(self) -> None:
         for writer in self.writers.values():
             writer.close()
+
+    def abort(self) -> None:
+        """Close every writer of a run that failed (see `TableWriter.abort`)."""
+        for writer in self.writers.values():
+            writer.abort()

@@ -22,6 +22,7 @@ import pyarrow as pa
 from cleaner.config import Config
 from cleaner.document import COMMENTS_OFFSET, Document, Drop
 from cleaner.errors import RecordError
+from cleaner.executors import heartbeat
 from cleaner.io.readers.base import Deferred, ReadFailure, ReadSkip
 from cleaner.pipeline.ids import reject_repeated_ids
 from cleaner.pipeline.outcomes import (
@@ -117,6 +118,7 @@ class StageRunner:
             result.notes = notes
         self._count(outcomes, result)
         if segment.sketch_global is not None:
+            heartbeat.beat()
             started = time.perf_counter()
             stage = self.stages[segment.sketch_global]
             assert isinstance(stage, GlobalStage)
@@ -180,6 +182,7 @@ class StageRunner:
                 result.read["error"] += 1
 
     def _process(self, item: Any, segment: Segment, decisions: dict[str, Any], stats: dict[str, StageStats]) -> Outcome:
+        heartbeat.beat()  # one document further: the pool's watchdog knows this worker is alive
         if isinstance(item, ReadFailure):
             return errored_from_failure(item)
         if isinstance(item, ReadSkip):
