@@ -48,8 +48,11 @@ def dump_with(tmp_path: Path, cues: dict[int, str], count: int = 12) -> Path:
     return path
 
 
-def fault_config(tmp_path: Path, watchdog_s: float = 300, max_errors: float = 0.1) -> Path:
-    return write_stage_config(tmp_path, "{quality: {min_words: 1}}",
+QUALITY = "{quality: {min_words: 1}}"
+
+
+def fault_config(tmp_path: Path, watchdog_s: float = 300, max_errors: float = 0.1, stages: str = QUALITY) -> Path:
+    return write_stage_config(tmp_path, stages,
                               f"executor: {{batch_docs: 4, watchdog_s: {watchdog_s}}}\nreaders: {{max_errors: {max_errors}}}\n")
 
 
@@ -108,12 +111,14 @@ def test_a_worker_that_dies_or_stops_once_costs_one_line_and_nothing_else(tmp_pa
     assert says in line, proc.stderr
 
 
-def test_a_batch_that_hangs_twice_becomes_error_rows_and_the_run_goes_on(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stages, where", [(QUALITY, 1), (f"dedup, {QUALITY}", 2)], ids=["first pass", "after dedup"])
+def test_a_batch_that_hangs_twice_becomes_error_rows_and_the_run_goes_on(tmp_path: Path, stages: str, where: int) -> None:
+    """In the first pass the batch is reader items; after dedup, a parcel of parked documents."""
     out, _ = previous_output(tmp_path)
     dump = dump_with(tmp_path, {5: "HANG"})
     started = time.monotonic()
     proc = run_faulty(tmp_path, "run", "-i", str(dump), "-o", str(out), "-w", "2",
-                      "-c", str(fault_config(tmp_path, 2, max_errors=0.5)))
+                      "-c", str(fault_config(tmp_path, 2, max_errors=0.5, stages=stages)))
     assert time.monotonic() - started < 120
     assert_clean_exit(proc, 0)
     stats = assert_committed(out, {("dump.jsonl", i) for i in range(12)})
@@ -121,7 +126,7 @@ def test_a_batch_that_hangs_twice_becomes_error_rows_and_the_run_goes_on(tmp_pat
     assert sorted(errors) == [("dump.jsonl", i) for i in range(4, 8)]  # the hung record's batch of 4
     for row in errors.values():
         assert row["stage"] == "worker"
-        assert "made no progress for 2 s (executor.watchdog_s); ended it, twice on this batch (pass 1)" in row["error"], row
+        assert f"made no progress for 2 s (executor.watchdog_s); ended it, twice on this batch (pass {where})" in row["error"], row
     assert sorted(r["id"] for r in read_rows(out, "data")) == sorted(f"r{i}" for i in (0, 1, 2, 3, 8, 9, 10, 11))
     assert stats["stages"]["worker"]["counts"] == {"batch_failed": 4}
     assert len(log_lines(proc, "made no progress")) == 2, proc.stderr

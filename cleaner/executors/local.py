@@ -55,6 +55,9 @@ R = TypeVar("R")
 WATCHDOG_S = 300.0
 #: Attempts per batch: the first, and one more after its worker hung or died.
 ATTEMPTS = 2
+#: Tasks sent to a worker ahead of its results: it starts the next one as soon as it
+#: finishes one, without waiting for the main process (busy reading and writing) to notice.
+PER_WORKER = 2
 #: Workers that die or hang before they are ready, in a row, before the run gives up.
 MAX_FAILED_STARTS = 3
 #: Seconds a worker may take to start (import the stages) before it counts as hung.
@@ -101,7 +104,7 @@ class _Task:
     number: int
     fn: Callable[[Any], Any]
     path: str
-    attempts: int = 0
+    failures: int = 0
     done: bool = False
     out: str | None = None
     error: BaseException | None = None
@@ -114,8 +117,8 @@ class _Worker:
     conn: Connection
     started: float
     ready: bool = False
-    task: _Task | None = None
-    heard: float = field(default=0.0)  # when the main process last heard from it while busy
+    tasks: deque[_Task] = field(default_factory=deque)  # sent, in order; the first one is running
+    heard: float = 0.0  # when the main process last heard of progress on its running task
 
 
 class LocalExecutor:
@@ -176,7 +179,7 @@ class LocalExecutor:
         task = _Task(number, fn, str(self.spool / f"{number:09d}"))
         _put(task.path + ".in", item)
         self._queue.append(task)
-        self._dispatch()
+        self._poll(timeout=0)  # hear of finished tasks now: their workers may take this one
         return task
 
     def _result(self, task: _Task) -> Any:
@@ -192,22 +195,27 @@ class LocalExecutor:
         return _take(task.out)
 
     def _dispatch(self) -> None:
-        """Hand waiting tasks to idle, ready workers."""
-        for worker in self._pool:
-            if not self._queue:
-                return
-            if worker.ready and worker.task is None:
-                task = self._queue.popleft()
-                worker.task, worker.heard = task, time.monotonic()
-                task.attempts += 1
-                if not _send_quietly(worker.conn, (task.fn, task.path)):
-                    self._lost(worker, f"worker process {worker.process.pid} could not be reached")
+        """Hand waiting tasks to ready workers, the least busy first, up to PER_WORKER each."""
+        for depth in range(PER_WORKER):
+            for worker in list(self._pool):
+                if not self._queue:
+                    return
+                if worker.ready and len(worker.tasks) == depth:
+                    self._send(worker, self._queue.popleft())
 
-    def _poll(self) -> None:
-        """Wait a little for messages or deaths, then apply the watchdog."""
+    def _send(self, worker: _Worker, task: _Task) -> None:
+        if not worker.tasks:
+            worker.heard = time.monotonic()
+        worker.tasks.append(task)
+        if not _send_quietly(worker.conn, (task.fn, task.path)):
+            self._lost(worker, f"worker process {worker.process.pid} could not be reached")
+
+    def _poll(self, timeout: float | None = None) -> None:
+        """Wait a little (`timeout`, default a watchdog tick) for messages or deaths, apply
+        the watchdog, and hand out waiting tasks."""
         by_conn = {w.conn: w for w in self._pool}
         by_sentinel = {w.process.sentinel: w for w in self._pool}
-        ready = wait([*by_conn, *by_sentinel], timeout=self._tick())
+        ready = wait([*by_conn, *by_sentinel], timeout=self._tick() if timeout is None else timeout)
         for conn in ready:
             if conn in by_conn and not self._drain(by_conn[conn]):
                 self._lost(by_conn[conn], _death(by_conn[conn].process))
@@ -236,8 +244,8 @@ class LocalExecutor:
             self._failed_starts = 0
         elif kind == "start_failed":
             log.error("a worker process could not start: %s", message[1])
-        elif kind in ("done", "raised") and worker.task is not None:
-            task, worker.task = worker.task, None
+        elif kind in ("done", "raised") and worker.tasks:
+            task = worker.tasks.popleft()  # the next one, if any, starts now
             task.done = True
             if kind == "done":
                 task.out = message[1]
@@ -254,7 +262,7 @@ class LocalExecutor:
             if not worker.ready and now - worker.started > max(START_LIMIT_S, self.watchdog_s):
                 self._end(worker, f"worker process {worker.process.pid} did not start within "
                                   f"{max(START_LIMIT_S, self.watchdog_s):g} s")
-            elif self.watchdog_s > 0 and worker.task is not None and now - worker.heard > self.watchdog_s:
+            elif self.watchdog_s > 0 and worker.tasks and now - worker.heard > self.watchdog_s:
                 self._end(worker, f"worker process {worker.process.pid} made no progress for {self.watchdog_s:g} s "
                                   "(executor.watchdog_s)")
 
@@ -264,22 +272,26 @@ class LocalExecutor:
         self._lost(worker, reason + "; ended it")
 
     def _lost(self, worker: _Worker, reason: str) -> None:
-        """`worker` is gone: start another in its place and run its batch again (once)."""
+        """`worker` is gone: start another in its place and run its batch again (once).
+        The tasks sent after it never started: they go back to the queue as they were."""
         if worker not in self._pool:
             return
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
         worker.conn.close()
-        task = worker.task
+        task = worker.tasks.popleft() if worker.tasks else None
+        self._queue.extendleft(reversed(worker.tasks))
         if not worker.ready:
             self._failed_starts += 1
             if self._failed_starts >= MAX_FAILED_STARTS:
                 raise WorkerError(f"worker processes keep failing to start ({self._failed_starts} in a row; last: {reason})",
                                   "run with -w 1 to see the error in this process")
+        if task is not None:
+            task.failures += 1
         if task is None:
             log.warning("%s; starting another", reason)
-        elif task.attempts < ATTEMPTS:
+        elif task.failures < ATTEMPTS:
             log.warning("%s; running its batch again", reason)
             self._queue.appendleft(task)
         else:
