@@ -17,10 +17,12 @@ from cleaner.document import Span
 #: A deletion request: (start, end, rule) in the editor's *current* text.
 Deletion = tuple[int, int, str]
 
-#: The lookbehind makes a match start only where a run of spaces starts. Without it, a long
-#: run followed by text (not a newline) is tried from every position inside it, each try
-#: scanning to the run's end: quadratic, and 80,000 alternating tabs and spaces took 146 s.
-_TRAILING_SPACE = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]+(?=\n|$)")
+#: A match starts only where a run of blanks starts (the lookbehind after the first blank).
+#: Without that, a long run followed by text, not a newline, is tried from every position
+#: inside it, each try scanning to the run's end: quadratic (80,000 alternating tabs and
+#: spaces took 146 s). The blank comes first so that the regex engine can still skip to
+#: candidate positions quickly: a leading lookbehind made tidying 1.4x slower on prose.
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0](?<![ \t\u00a0]{2})[ \t\u00a0]*(?=\n|$)")
 _EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
 
 
