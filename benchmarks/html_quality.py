@@ -248,16 +248,15 @@ def run_stages(stages: list[Any], page: Page) -> Result:
     """
     from cleaner.document import Document
     from cleaner.errors import RecordError
+    from cleaner.pipeline.stats import StageStats
+    from cleaner.pipeline.worker import apply_edit
     from cleaner.stages.base import Filter, Transform
 
     doc = Document(id=page.id, text="", source=page.id, url=page.url, html=page.html)
     for stage in stages:
         try:
             if isinstance(stage, Transform):
-                edit = stage.transform(doc)
-                doc.text, doc.html = edit.text, None
-                for key, value in edit.fields.items():
-                    setattr(doc, key, value)
+                apply_edit(doc, stage.transform(doc), StageStats())
                 if not doc.text.strip():
                     return "", f"{stage.name}: empty"
             elif isinstance(stage, Filter) and (drop := stage.check(doc)) is not None:

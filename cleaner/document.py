@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Metadata columns every output row has (null when unknown).
-META_FIELDS = ("url", "title", "date", "author")
+#: Metadata columns every output row has (null when unknown). `date` is when the page was
+#: published (from the page itself or a record field); `crawl_date` is when it was fetched
+#: (a WARC-Date or a record field): the two answer different questions and are never mixed.
+META_FIELDS = ("url", "title", "date", "crawl_date", "author")
 #: Key of `Document.metadata` (and of the output's metadata JSON): the offset in the text
 #: where reader comments kept under the article begin, so that they are not taken for the
 #: author's words. Set by the stage that recognises them (`html` with include_comments,
@@ -56,7 +58,9 @@ class Document:
 
     `source` is the path relative to the input root and `record` the 0-based index of the
     record inside that file (0 for one-document files). `html` holds raw HTML still waiting
-    for the `html` stage; `text` is empty until then.
+    for the `html` stage; `text` is empty until then. `extracted` is set once the `html`
+    stage has replaced the HTML by its main text: later stages can tell text a DOM-aware
+    extractor already cleaned from text scraped with its page chrome.
     """
 
     id: str
@@ -67,10 +71,12 @@ class Document:
     title: str | None = None
     date: str | None = None
     author: str | None = None
+    crawl_date: str | None = None
     html: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
     duplicate_count: int = 1
+    extracted: bool = False
 
     def __reduce__(self):
         """Pickle as the constructor's arguments: batches of documents cross process pipes

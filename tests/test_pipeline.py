@@ -566,3 +566,33 @@ def test_html_and_warc_pages_without_the_html_stage_are_removed_never_written_em
     assert {r["reason"] for r in removed.values()} == {"html_not_extracted"}
     assert all("html stage is not configured" in r["detail"] for r in removed.values())
     assert_each_record_once(out, {("a.txt", 0), ("page.html", 0), ("crawl.warc", 0)})
+
+
+# --- metadata ------------------------------------------------------------------------------
+
+PUBLISHED_PAGE = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    b'<html><head><title>Harbour Reopens</title><meta property="article:published_time" content="2019-05-06T10:00:00Z">'
+    b'<meta name="author" content="View all posts by Ana Silva"></head><body><article><h1>Harbour Reopens</h1><p>'
+    + b"The harbour reopened on Monday after two years of repairs to its walls and its old crane. " * 8
+    + b"</p></article></body></html>"
+)
+
+
+def test_web_archive_page_keeps_its_published_date_apart_from_the_crawl_date(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "crawl.warc").write_bytes(_warc_record(PUBLISHED_PAGE, "http://news.example/harbour"))
+    (dump / "page.md").write_text("# Harbour Reopens\n\n" + "The harbour reopened on Monday after two years of repairs. " * 6)
+    config = write_config(tmp_path / "c.yaml", "stages: [html, encoding, boilerplate, quality]\n")
+    out = tmp_path / "out"
+    run_clean("run", "-i", str(dump), "-o", str(out), "-c", str(config), "-w", "1", "-q")
+    rows = {r["id"]: r for r in read_rows(out, "data")}
+    warc = rows["crawl.warc:0"]
+    assert (warc["date"], warc["crawl_date"]) == ("2019-05-06", "2024-01-02T03:04:05Z")
+    assert (warc["title"], warc["author"]) == ("Harbour Reopens", "Ana Silva")
+    page = rows["page.md"]
+    assert (page["title"], page["date"], page["crawl_date"]) == ("Harbour Reopens", None, None)
+    shown = run_clean("inspect", "crawl.warc:0", "-o", str(out)).stdout
+    assert "date: 2019-05-06" in shown and "crawl_date: 2024-01-02T03:04:05Z" in shown
+    assert "author: Ana Silva" in shown

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.config import parse_config
-from cleaner.document import Document
+from cleaner.document import META_FIELDS, Document
 from cleaner.errors import CleanerError
 from cleaner.inspection.store import OutputStore
 from cleaner.io.discover import InputFile
@@ -28,6 +28,7 @@ class DocumentReport:
     spans: list[dict[str, Any]] = field(default_factory=list)
     removal: dict[str, Any] | None = None
     clusters: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def inspect_document(store: OutputStore, doc_id: str) -> DocumentReport:
@@ -44,8 +45,10 @@ def inspect_document(store: OutputStore, doc_id: str) -> DocumentReport:
     removal = None
     if removed:
         removal = {k: removed[k] for k in ("stage", "reason", "detail", "duplicate_of", "similarity")}
+    meta = {name: kept[name] for name in META_FIELDS if kept and kept.get(name) is not None}
     return DocumentReport(doc_id, "kept" if kept else "removed", row["source"], row["record"], row["text"],
-                          before, note, spans, removal, [{k: c.get(k) for k in ("cluster_id", "level", "kept", "flag", "similarity", "text")} for c in clusters])
+                          before, note, spans, removal, [{k: c.get(k) for k in ("cluster_id", "level", "kept", "flag", "similarity", "text")} for c in clusters],
+                          meta)
 
 
 def _text_as_read(store: OutputStore, source: str, record: int) -> tuple[str | None, str]:

@@ -101,6 +101,8 @@ def print_document(console: Console, report: DocumentReport) -> None:
         console.print(Text(line, style="red"))
     else:
         console.print(Text(f"kept; {len(report.spans)} pieces removed from it", style="green"))
+    for name, value in report.meta.items():
+        console.print(Text.assemble((f"{name}: ", "bold"), value))
     for c in report.clusters:
         if c["kept"] and c["flag"] is None:
             role = "kept member"

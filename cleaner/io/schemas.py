@@ -17,6 +17,7 @@ DATA = pa.schema(
         pa.field("url", pa.string()),
         pa.field("title", pa.string()),
         pa.field("date", pa.string()),
+        pa.field("crawl_date", pa.string()),
         pa.field("author", pa.string()),
         pa.field("duplicate_count", pa.int32(), nullable=False),
         pa.field("metadata", pa.string()),

@@ -29,6 +29,7 @@ def data_batch(docs: list[Document]) -> pa.RecordBatch:
             "url": [d.url for d in docs],
             "title": [d.title for d in docs],
             "date": [d.date for d in docs],
+            "crawl_date": [d.crawl_date for d in docs],
             "author": [d.author for d in docs],
             "duplicate_count": [d.duplicate_count for d in docs],
             "metadata": [metadata_json(d.metadata) for d in docs],

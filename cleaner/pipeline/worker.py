@@ -279,7 +279,11 @@ def _parsed(item: Deferred, found: Counter[str], notes: Counter[str]) -> Any:
 
 
 def apply_edit(doc: Document, edit: Edit, st: StageStats) -> None:
-    """Make a transform's edit part of the document and count what it did."""
+    """Make a transform's edit part of the document and count what it did.
+
+    An edit of a document that still held HTML is the html stage's extraction: the
+    document is marked `extracted` (see `Document`)."""
+    doc.extracted = doc.extracted or doc.html is not None
     comments = _comments_after(doc, edit)
     doc.text = edit.text
     doc.html = None

@@ -57,6 +57,22 @@ class TextEditor:
                 return cur + max(0, original - orig)
         return len(self.text)
 
+    def surviving(self, start: int, end: int) -> str:
+        """What is left in the current text of the original range [start, end).
+
+        Lets a caller read a line of the input as the deletions left it (a Markdown heading
+        without its `#` markers, a line without its link markup).
+        """
+        i = max(bisect.bisect_right(self._segments, start, key=lambda seg: seg[1]) - 1, 0)
+        pieces = []
+        for cur, orig, length in self._segments[i:]:
+            if orig >= end:
+                break
+            lo, hi = max(start, orig), min(end, orig + length)
+            if lo < hi:
+                pieces.append(self.text[cur + lo - orig : cur + hi - orig])
+        return "".join(pieces)
+
     def delete(self, deletions: Iterable[Deletion], record: bool = True) -> int:
         """Delete the given ranges of the current text; return how many characters went.
 

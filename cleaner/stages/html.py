@@ -38,6 +38,7 @@ from cleaner.options import Option
 from cleaner.stages.base import Edit, Transform
 from cleaner.stages.html_text import body_to_text
 from cleaner.stages.html_timeout import TimeLimitExceeded, call_with_time_limit
+from cleaner.stages.metadata import clean_author
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -135,6 +136,9 @@ class HtmlExtract(Transform):
 
         meta = extract_metadata(tree, default_url=url, extensive=self.settings.extensive_dates)
         fields = {name: value for name in METADATA_FIELDS if (value := getattr(meta, name))}
+        author = clean_author(fields.pop("author", None))
+        if author:
+            fields["author"] = author
         if url is None and meta.url:
             fields["url"] = meta.url
         return fields

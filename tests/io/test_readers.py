@@ -101,6 +101,18 @@ def test_jsonl_maps_fields_and_keeps_the_rest_as_metadata(tmp_path: Path) -> Non
     assert (second.id, second.record, second.title) == ("a.jsonl:1", 1, "T")
 
 
+def test_jsonl_published_and_crawl_dates_are_two_fields(tmp_path: Path) -> None:
+    record = {"text": "t", "date": "2019-05-06", "crawl_date": "2024-01-02T03:04:05Z", "fetched": "2023-12-31"}
+    [doc] = items_of(jsonl(tmp_path / "a.jsonl", [record]))
+    assert (doc.date, doc.crawl_date, doc.metadata) == ("2019-05-06", "2024-01-02T03:04:05Z", {"fetched": "2023-12-31"})
+    settings = parse_config({"stages": [], "readers": {"crawl_date_field": "fetched"}}, "t").readers
+    [doc] = items_of(jsonl(tmp_path / "b.jsonl", [record]), settings)
+    assert (doc.date, doc.crawl_date, doc.metadata) == ("2019-05-06", "2023-12-31", {"crawl_date": "2024-01-02T03:04:05Z"})
+    settings = parse_config({"stages": [], "readers": {"crawl_date_field": None}}, "t").readers
+    [doc] = items_of(jsonl(tmp_path / "c.jsonl", [record]), settings)
+    assert doc.crawl_date is None and doc.metadata["crawl_date"] == "2024-01-02T03:04:05Z"
+
+
 def test_jsonl_field_names_come_from_config(tmp_path: Path) -> None:
     settings = parse_config({"stages": [], "readers": {"text_field": "body", "id_field": "key"}}, "t").readers
     path = jsonl(tmp_path / "a.jsonl", [{"key": 5, "body": "hello"}])
@@ -340,7 +352,8 @@ def test_real_web_archives(shared_data: Path, name: str, documents: int, skipped
     if name.endswith(".wet.gz"):
         assert docs[0].html is None and len(docs[0].text.split()) > 50
     if name == "cc-whirlwind-whirlwind.warc.gz":
-        assert docs[0].url == "https://an.wikipedia.org/wiki/Escopete" and docs[0].date.startswith("2024-")
+        assert docs[0].url == "https://an.wikipedia.org/wiki/Escopete" and docs[0].crawl_date.startswith("2024-")
+        assert all(doc.date is None for doc in docs)  # a capture date is no publication date
 
 
 def test_warc_skips_non_html_with_a_reason(shared_data: Path) -> None:

@@ -25,6 +25,7 @@ from cleaner.document import Document
 from cleaner.errors import ConfigError, RecordError
 from cleaner.options import validate
 from cleaner.stages import stage_class
+from cleaner.stages.base import Edit
 from cleaner.stages.html import HtmlExtract
 from cleaner.stages.html_text import body_to_text
 from cleaner.stages.html_timeout import TimeLimitExceeded, call_with_time_limit
@@ -109,6 +110,26 @@ def test_lone_surrogate_does_not_cut_the_text() -> None:
 
 def test_registered_under_its_config_name() -> None:
     assert stage_class("html") is HtmlExtract
+
+
+def test_the_pipeline_marks_what_the_html_stage_extracted() -> None:
+    from cleaner.pipeline.stats import StageStats
+    from cleaner.pipeline.worker import apply_edit
+
+    doc, text = page("html_article.html"), Document(id="t", text="already text", source="t.txt")
+    apply_edit(doc, make().transform(doc), StageStats())
+    apply_edit(text, Edit(text="already text"), StageStats())
+    assert (doc.extracted, doc.html, text.extracted) == (True, None, False)
+
+
+def test_author_from_html_metadata_is_cleaned() -> None:
+    html = ('<html><head><meta name="author" content="View all posts by Ana Silva"></head><body>'
+            "<article><p>" + "The harbour reopened after two years of repairs to its walls. " * 5
+            + "</p></article></body></html>")
+    fields = make().transform(Document(id="a", text="", source="a.html", html=html)).fields
+    assert fields["author"] == "Ana Silva"
+    html = html.replace("View all posts by Ana Silva", "admin")
+    assert "author" not in make().transform(Document(id="a", text="", source="a.html", html=html)).fields
 
 
 def test_bad_option_is_a_config_error() -> None:

@@ -16,6 +16,7 @@ READER_OPTIONS: tuple[Option, ...] = (
     Option("url_field", str, "url", "Field holding the page URL.", nullable=True),
     Option("title_field", str, "title", "Field holding the title.", nullable=True),
     Option("date_field", str, "date", "Field holding the publication date.", nullable=True),
+    Option("crawl_date_field", str, "crawl_date", "Field holding the date the page was fetched (kept apart from the publication date).", nullable=True),
     Option("author_field", str, "author", "Field holding the author.", nullable=True),
     Option("keep_fields", bool, True, "Keep the other fields of JSONL/Parquet records as JSON in the `metadata` column."),
     Option("max_record_mb", float, 32.0, "A record (file, line, row, WARC record) larger than this is an error row, never loaded.", minimum=0.001, maximum=4096),

@@ -25,9 +25,9 @@ from cleaner.io.decode import decode_bytes
 from cleaner.io.readers.base import Item, ReadSkip, record_id
 from cleaner.options import Settings
 
-_META = ("url", "title", "date", "author")
+_META = ("url", "title", "date", "crawl_date", "author")
 #: The `readers:` options that name a record field, in the order stats.json lists them.
-FIELD_OPTIONS = ("text_field", "html_field", "id_field", "url_field", "title_field", "date_field", "author_field")
+FIELD_OPTIONS = ("text_field", "html_field", "id_field", "url_field", "title_field", "date_field", "crawl_date_field", "author_field")
 #: Key of FieldMap.count's tally of records (beside one key per field option).
 RECORDS = "records"
 _MISSING = object()

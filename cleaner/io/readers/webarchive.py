@@ -57,6 +57,6 @@ def _page(page: WebPage, doc_id: str, source: str) -> Document | ReadSkip | Read
     if page.truncated:
         metadata["truncated"] = True
     doc = Document(id=doc_id, text="" if html else decoded.text, source=source, record=page.index,
-                   url=page.url, date=page.date, metadata=metadata)
+                   url=page.url, crawl_date=page.date, metadata=metadata)
     doc.html = decoded.text if html else None
     return doc

@@ -6,6 +6,7 @@ the stage received. One rule's deletion can expose work for another (removing co
 headers leaves a run of headings), so rules keep running in cycle until every enabled rule
 has run once on the final text without finding anything; the stage is therefore idempotent.
 A document left empty is returned empty: the pipeline drops it with reason `empty`.
+The fields found (author, date, title) are read back by `fields.page_fields`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from cleaner.document import COMMENTS_OFFSET, Document
 from cleaner.options import Option, Settings
 from cleaner.stages.base import Edit, Transform
 from cleaner.stages.boilerplate.comments import first_kept_comment
-from cleaner.stages.boilerplate.fields import extract_fields
+from cleaner.stages.boilerplate.fields import page_fields
 from cleaner.stages.boilerplate.guard import (
     contiguous_pieces,
     label_runs,
@@ -70,7 +71,7 @@ class Boilerplate(Transform):
                 break
         fields = {
             key: value
-            for key, value in extract_fields(editor.spans).items()
+            for key, value in page_fields(editor).items()
             if getattr(doc, key) is None
         }
         spans = sorted(editor.spans, key=lambda span: span.offset)
