@@ -5,14 +5,20 @@ articles (including the five sample pages in raw/) always pass:
 
 - `too_few_words`: fewer than `min_words` words, where a word is a whitespace-separated
   token, or one character of a script written without spaces (Chinese, Japanese, Thai...),
-  so a Chinese article is not mistaken for a one-word page;
+  so a Chinese article is not mistaken for a one-word page. The default keeps short real
+  pages (a 30-word notice, a micro post) and drops fragments: at 50, the default pipeline
+  lost real pages that the html stage alone keeps (`benchmarks/html_quality.py`);
 - `too_many_symbols` / `too_many_digits`: ASCII punctuation and symbols (or digits) above
   a share of all non-space characters: tables of numbers, code, link farms. Counting is
   done on the UTF-8 bytes with `bytes.translate`, twenty times faster than a Unicode
   regex; non-ASCII symbols (curly quotes, dashes) are not counted, which only errs on the
   lenient side;
-- `repeated_lines`: a large share of lines repeat an earlier line (menus, boilerplate
-  templates, spam);
+- `repeated_lines`: a large share of the words sit in lines that repeat an earlier line
+  (spam, a page's text pasted several times). Words, not lines, are counted, and a short
+  line (fewer than `REPEAT_MIN_WORDS` words: a table cell, a heading, a label, a photo
+  credit) never counts as a repeat: real pages repeat those by design (a meal plan's
+  "Pre-Workout Meal" on every day, a price table's "buch" in every row), and counted as
+  lines they made real articles look like spam (`benchmarks/html_quality.py`);
 - `lorem_ipsum`: filler text;
 - `placeholder`: a short page with a line that is (nearly) only "Coming soon", "Page not
   found", "This domain is for sale" (a review saying a sequel is "coming soon" stays);
@@ -37,6 +43,8 @@ from cleaner.stages.quality_patterns import LOREM, PLACEHOLDER
 
 #: Below this many non-blank lines, repetition is not measured (a title repeated is fine).
 MIN_LINES_FOR_REPEATS = 6
+#: A line of fewer words is a label, a cell or a heading: repeating it is not spam.
+REPEAT_MIN_WORDS = 8
 #: A placeholder phrase counts when it (nearly) fills a line of at most this many words.
 PLACEHOLDER_LINE_WORDS = 10
 _ASCII_SYMBOLS = string.punctuation.encode()
@@ -61,7 +69,7 @@ class QualityFilter(Filter):
 
     name = "quality"
     options: ClassVar[tuple[Option, ...]] = (
-        Option("min_words", int, 50, "drop documents with fewer words", minimum=0),
+        Option("min_words", int, 20, "drop documents with fewer words", minimum=0),
         Option(
             "max_symbol_ratio", float, 0.35,
             "drop when symbols exceed this share of non-space characters", minimum=0, maximum=1,
@@ -72,7 +80,8 @@ class QualityFilter(Filter):
         ),
         Option(
             "max_repeated_lines", float, 0.5,
-            "drop when this share of lines repeat an earlier line", minimum=0, maximum=1,
+            f"drop when this share of the words are in repeats of an earlier line (lines of "
+            f"{REPEAT_MIN_WORDS} words or more)", minimum=0, maximum=1,
         ),
         Option("lorem_ipsum", bool, True, "drop documents containing lorem ipsum filler"),
         Option(
@@ -125,13 +134,11 @@ class QualityFilter(Filter):
     def _repeats(self, text: str, words: list[str]) -> tuple[str, str] | None:
         if text.count("\n") < MIN_LINES_FOR_REPEATS:
             return None
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        if len(lines) < MIN_LINES_FOR_REPEATS:
-            return None
-        share = 1 - len(set(lines)) / len(lines)
+        share = repeated_share(text)
         limit = self.settings["max_repeated_lines"]
         if share > limit:
-            detail = f"{share:.0%} of lines repeat an earlier line > max_repeated_lines {limit}"
+            detail = (f"{share:.0%} of the words are in repeats of an earlier line "
+                      f"> max_repeated_lines {limit}")
             return "repeated_lines", detail
         return None
 
@@ -157,6 +164,27 @@ class QualityFilter(Filter):
             detail = f"language {guess.lang!r} (score {guess.score:.2f}) not in languages {list(allowed)}"
             return "language", detail
         return None
+
+
+def repeated_share(text: str) -> float:
+    """Share of the words of `text` in lines that repeat an earlier line of at least
+    `REPEAT_MIN_WORDS` words; 0 for a text of fewer than `MIN_LINES_FOR_REPEATS` lines."""
+    seen: set[str] = set()
+    repeated = total = lines = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        lines += 1
+        count = len(line.split())
+        total += count
+        if count < REPEAT_MIN_WORDS:
+            continue
+        if line in seen:
+            repeated += count
+        else:
+            seen.add(line)
+    return repeated / total if lines >= MIN_LINES_FOR_REPEATS and total else 0.0
 
 
 def _placeholder_line(text: str) -> str | None:

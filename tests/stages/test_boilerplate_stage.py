@@ -107,3 +107,36 @@ def test_spans_are_sorted_and_carry_the_stage_name() -> None:
 )
 def test_parse_date(raw: str, iso: str | None) -> None:
     assert parse_date(raw) == iso
+
+
+# --- text the html stage extracted ----------------------------------------------------------
+
+#: Lines of real AEB articles as trafilatura extracts them: each is page text there, while
+#: on scraped text the same shapes are markup or site furniture.
+EXTRACTED = (
+    "The jury found him guilty on all counts.\n\n___\n\n"
+    "GIRLS BASKETBALL\n\nPalm Bay d. Rockledge 70-44\n\nRockledge 14 11 6 15 — 44\n\nMelbourne d. Eau Gallie 51-30\n\n"
+    "The sentencing is set for March.\n\n"
+    "© 2019 Associated Press. All Rights Reserved. This material may not be published, broadcast, rewritten or redistributed."
+)
+
+
+def test_extracted_text_keeps_what_only_scraped_text_marks_as_markup() -> None:
+    stage = Boilerplate(validate({}, Boilerplate.options, "boilerplate"))
+    scraped = stage.transform(Document(id="d", text=EXTRACTED, source="d"))
+    extracted = stage.transform(Document(id="d", text=EXTRACTED, source="d", extracted=True))
+    assert {"hr", "heading_run", "copyright"} <= {s.rule for s in scraped.spans}
+    assert (extracted.text, extracted.spans) == (EXTRACTED, [])
+
+
+def test_extracted_text_still_loses_precise_chrome_and_bylines() -> None:
+    stage = Boilerplate(validate({}, Boilerplate.options, "boilerplate"))
+    edit = stage.transform(Document(id="d", text=PAGE, source="d", extracted=True))
+    assert {s.rule for s in edit.spans} == {"nav", "byline"}
+    assert edit.fields["author"] == "Kelly"
+
+
+def test_raw_text_only_rules_exist() -> None:
+    from cleaner.stages.boilerplate.registry import BY_NAME, RAW_TEXT_ONLY
+
+    assert RAW_TEXT_ONLY <= set(BY_NAME)

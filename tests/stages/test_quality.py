@@ -17,7 +17,7 @@ from cleaner.stages import stage_class
 from cleaner.stages.base import Filter
 from cleaner.stages.boilerplate import Boilerplate
 from cleaner.stages.langid import detect
-from cleaner.stages.quality import QualityFilter
+from cleaner.stages.quality import QualityFilter, repeated_share
 
 PROSE = (
     "Magnesium is a mineral that the body needs for nerves, muscles and bones. Most people "
@@ -44,7 +44,7 @@ def test_real_prose_passes() -> None:
 
 def test_too_few_words() -> None:
     drop = _check("Twelve words are not enough to make a document worth keeping here.")
-    assert (drop.stage, drop.reason, drop.detail) == ("quality", "too_few_words", "12 words < min_words 50")
+    assert (drop.stage, drop.reason, drop.detail) == ("quality", "too_few_words", "12 words < min_words 20")
 
 
 def test_min_words_zero_keeps_short_documents() -> None:
@@ -64,10 +64,27 @@ def test_too_many_digits() -> None:
 
 
 def test_repeated_lines() -> None:
-    menu = "\n".join(["Home", "Products", "Contact us today for a free quote on any product"] * 10)
-    drop = _check(PROSE + "\n" + menu)
-    assert drop.reason == "repeated_lines"
-    assert "max_repeated_lines 0.5" in drop.detail
+    spam = "\n".join(["Contact us today for a free quote on any product we sell here", "Home"] * 10)
+    drop = _check(PROSE + "\n" + spam)
+    assert (drop.reason, drop.detail) == (
+        "repeated_lines", "54% of the words are in repeats of an earlier line > max_repeated_lines 0.5")
+
+
+def test_repeated_short_lines_are_labels_not_spam() -> None:
+    """A meal plan repeats its labels every day; a price table repeats its cells (real
+    AEB and trafilatura-eval pages, whose lines counted as repeats made them spam)."""
+    day = ["Pre-Workout Meal", "Eat 60–90 minutes before your workout", "Portion Fix Containers: 1 Green",
+           "Post-Workout Meal", "Drink within 30 minutes after your workout"]
+    plan = "\n".join(f"Day {n}: {PROSE[:60 + n]}\n" + "\n".join(day) for n in range(8))
+    assert repeated_share(plan) < 0.1
+    assert _check(PROSE + "\n" + plan) is None
+
+
+def test_a_text_pasted_three_times_is_repeated() -> None:
+    bullets = [f"{PROSE.split('. ')[i % 3]} (item {i})." for i in range(10)]
+    page = "\n".join(["10 things in tech you need to know today"] + bullets * 3)
+    assert repeated_share(page) == pytest.approx(2 / 3, abs=0.01)
+    assert _check(page).reason == "repeated_lines"
 
 
 def test_a_few_repeated_lines_are_fine() -> None:
@@ -180,3 +197,4 @@ def test_language_identifier_accuracy_on_trafilatura_eval(shared_data: Path) -> 
             right += detect(text).lang == declared.group(1).decode().lower()
     assert total > 200
     assert right / total >= 0.9
+

@@ -80,3 +80,14 @@ RULES: tuple[Rule, ...] = (
 
 #: Config name -> rule.
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+
+#: Rules that are precise only on text scraped with its markup and layout, so they do not
+#: run on text the html stage extracted (`Document.extracted`): there `#`, `___`, `*` and
+#: `[x](y)` are what the page shows, blocks are the DOM's (a cut sentence is not an image's
+#: doing, a run of short lines is a score table, not a table of contents), and a copyright
+#: line the extractor kept is the article's credit line, not the site's footer. Measured
+#: with `benchmarks/html_quality.py --ablation`.
+RAW_TEXT_ONLY: frozenset[str] = frozenset({
+    "html_tags", "md_headings", "md_emphasis", "hr", "residue", "link_cta", "links",
+    "heading_run", "alt_text", "captions", "rejoin", "copyright",
+})

@@ -6,7 +6,9 @@ the stage received. One rule's deletion can expose work for another (removing co
 headers leaves a run of headings), so rules keep running in cycle until every enabled rule
 has run once on the final text without finding anything; the stage is therefore idempotent.
 A document left empty is returned empty: the pipeline drops it with reason `empty`.
-The fields found (author, date, title) are read back by `fields.page_fields`.
+Text the html stage extracted (`Document.extracted`) is spared the rules that are precise
+only on scraped text (`registry.RAW_TEXT_ONLY`). The fields found (author, date, title)
+are read back by `fields.page_fields`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from cleaner.stages.boilerplate.guard import (
     safe_deletions,
 )
 from cleaner.stages.boilerplate.options import COMMENT_POLICIES, RuleOptions
-from cleaner.stages.boilerplate.registry import BLOCKS, LINES, RULES, Rule
+from cleaner.stages.boilerplate.registry import BLOCKS, LINES, RAW_TEXT_ONLY, RULES, Rule
 from cleaner.stages.boilerplate.text import short_lines
 from cleaner.stages.edits import Deletion, TextEditor
 
@@ -58,15 +60,17 @@ class Boilerplate(Transform):
         super().__init__(settings)
         enabled = settings["rules"]
         self._rules: tuple[Rule, ...] = tuple(r for r in RULES if enabled[r.name])
+        self._extracted_rules = tuple(r for r in self._rules if r.name not in RAW_TEXT_ONLY)
         self._policy: str = settings["comments"]
 
     def transform(self, doc: Document) -> Edit:
         """Apply the enabled rules until the text stops changing, then tidy whitespace."""
         editor = TextEditor(doc.text, self.name)
         opts = RuleOptions(comments=self._policy, author=doc.author)
-        budget = MAX_CYCLES * len(self._rules)
-        while budget > 0 and self._settle(editor, opts):
-            budget -= len(self._rules)
+        rules = self._extracted_rules if doc.extracted else self._rules
+        budget = MAX_CYCLES * len(rules)
+        while budget > 0 and self._settle(editor, opts, rules):
+            budget -= len(rules)
             if not _tidy(editor):
                 break
         fields = {
@@ -79,9 +83,8 @@ class Boilerplate(Transform):
         metadata = {COMMENTS_OFFSET: comments} if comments is not None else {}
         return Edit(editor.text, spans, fields, metadata=metadata, position=editor.current_offset)
 
-    def _settle(self, editor: TextEditor, opts: RuleOptions) -> bool:
+    def _settle(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...]) -> bool:
         """Run the rules in cycle until all of them pass over the text in a row; any deletion?"""
-        rules = self._rules
         count = len(rules)
         changed = False
         quiet = 0
