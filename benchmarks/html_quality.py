@@ -26,6 +26,7 @@ Usage:
     python benchmarks/html_quality.py --sweep         # trafilatura settings tried
     python benchmarks/html_quality.py --ablation      # also each prefix of the pipeline
     python benchmarks/html_quality.py --aeb 40 --eval 150   # a subset (first N by name)
+    python benchmarks/html_quality.py --timeout 120   # a busy machine: no page times out
 
 The test suite imports this file for its quality floor (tests/stages/test_html.py).
 """
@@ -217,7 +218,7 @@ def build_extractor(spec: Spec) -> Callable[[Page], Any]:
     if kind == "html":
         stages = make_stages(["html"], {"html": options})
     else:
-        stages = make_stages(options["stages"], {})
+        stages = make_stages(options["stages"], options.get("overrides", {}))
     if kind == "prefixes":
         return lambda page: run_prefixes(stages, page)
     return lambda page: run_stages(stages, page)
@@ -350,11 +351,13 @@ def evaluate(name: str, spec: Spec, aeb: list[Page], ev: list[Page], workers: in
     return _row(name, aeb, ev, aeb_out, eval_out, time.perf_counter() - start)
 
 
-def evaluate_prefixes(names: list[str], aeb: list[Page], ev: list[Page], workers: int) -> list[Row]:
+def evaluate_prefixes(names: list[str], aeb: list[Page], ev: list[Page], workers: int,
+                      overrides: dict[str, Any] | None = None) -> list[Row]:
     """A Row for each prefix of the stages `names` (the first alone, ..., all of them),
-    from one run of every page through them; the seconds are those of the whole run."""
+    from one run of every page through them; the seconds are those of the whole run.
+    `overrides` are stage options ({"html": {"timeout_s": 60}})."""
     start = time.perf_counter()
-    spec: Spec = ("prefixes", {"stages": names})
+    spec: Spec = ("prefixes", {"stages": names, "overrides": overrides or {}})
     aeb_out, eval_out = extract_all(spec, aeb, workers), extract_all(spec, ev, workers)
     seconds = time.perf_counter() - start
     aeb_out = [o if isinstance(o, list) else [o] * len(names) for o in aeb_out]  # a crash: a tuple
@@ -398,7 +401,8 @@ def rows_to_run(args: argparse.Namespace, aeb: list[Page], ev: list[Page]) -> li
             label = json.dumps(options) if options else "(defaults)"
             rows.append(evaluate(f"html stage {label}", ("html", options), aeb, ev, args.workers))
         return rows
-    prefixes = evaluate_prefixes(importable_stages(PIPELINE), aeb, ev, args.workers)
+    overrides = {"html": {"timeout_s": args.timeout}} if args.timeout is not None else {}
+    prefixes = evaluate_prefixes(importable_stages(PIPELINE), aeb, ev, args.workers, overrides)
     return rows + (prefixes if args.ablation else [prefixes[0], prefixes[-1]])
 
 
@@ -413,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=max(1, multiprocessing.cpu_count()))
     parser.add_argument("--sweep", action="store_true", help="html stage under each setting")
     parser.add_argument("--ablation", action="store_true", help="each prefix of the pipeline too")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="html stage time limit per page in s (default: the stage's); raise it on a busy machine")
     args = parser.parse_args(argv)
     if not data_available():
         print(f"benchmark data not found under {DATA}", file=sys.stderr)
