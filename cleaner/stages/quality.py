@@ -19,6 +19,8 @@ articles (including the five sample pages in raw/) always pass:
   credit) never counts as a repeat: real pages repeat those by design (a meal plan's
   "Pre-Workout Meal" on every day, a price table's "buch" in every row), and counted as
   lines they made real articles look like spam (`benchmarks/html_quality.py`);
+- `link_list`: most of the words are in lines that are only links or addresses and there is
+  hardly any prose (`| name | url |` directories, link farms; see `quality_links`);
 - `lorem_ipsum`: filler text;
 - `placeholder`: a short page with a line that is (nearly) only "Coming soon", "Page not
   found", "This domain is for sale" (a review saying a sequel is "coming soon" stays);
@@ -39,6 +41,7 @@ from cleaner.document import Document, Drop
 from cleaner.options import Option
 from cleaner.stages.base import Filter
 from cleaner.stages.langid import UNDETERMINED, detect
+from cleaner.stages.quality_links import link_list
 from cleaner.stages.quality_patterns import LOREM, PLACEHOLDER
 
 #: Below this many non-blank lines, repetition is not measured (a title repeated is fine).
@@ -83,6 +86,11 @@ class QualityFilter(Filter):
             f"drop when this share of the words are in repeats of an earlier line (lines of "
             f"{REPEAT_MIN_WORDS} words or more)", minimum=0, maximum=1,
         ),
+        Option(
+            "max_link_lines", float, 0.6,
+            "drop when lines that are only links hold more than this share of the words and "
+            "there is hardly any prose (1: off)", minimum=0, maximum=1,
+        ),
         Option("lorem_ipsum", bool, True, "drop documents containing lorem ipsum filler"),
         Option(
             "placeholder_max_words", int, 150,
@@ -99,7 +107,7 @@ class QualityFilter(Filter):
         """The first failed check as a Drop, or None to keep the document."""
         text = doc.text
         words = text.split()
-        for test in (self._words, self._characters, self._repeats, self._filler, self._language):
+        for test in (self._words, self._characters, self._repeats, self._links, self._filler, self._language):
             found = test(text, words)
             if found is not None:
                 return Drop(self.name, found[0], found[1])
@@ -141,6 +149,11 @@ class QualityFilter(Filter):
                       f"> max_repeated_lines {limit}")
             return "repeated_lines", detail
         return None
+
+    def _links(self, text: str, words: list[str]) -> tuple[str, str] | None:
+        limit = self.settings["max_link_lines"]
+        detail = link_list(text, limit) if limit < 1 else None
+        return ("link_list", detail) if detail else None
 
     def _filler(self, text: str, words: list[str]) -> tuple[str, str] | None:
         if self.settings["lorem_ipsum"] and ("psum" in text or "PSUM" in text) and LOREM.search(text):

@@ -27,3 +27,22 @@ PLACEHOLDER = re.compile(
 
 #: Lorem-ipsum filler (the canonical opening, in any case).
 LOREM = re.compile(r"lorem\s+ipsum\s+dolor", re.IGNORECASE)
+
+# --- link lists (see `quality_links`) ---------------------------------------------------
+
+#: A Markdown link or image: `[text](target "title")`; group 1 is the text.
+MD_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\n]{0,2000}\)")
+#: A bare address: `https://...`, `www....`, or a host name with a common ending
+#: (`example.com`, `shop.example.co.uk/page`), as link lists and link farms write them.
+URL = re.compile(
+    r"(?:https?|ftp)://\S+|\bwww\.\S+"
+    r"|\b[\w-]{1,63}(?:\.[\w-]{1,63})*\.(?:com|org|net|info|biz|io|co|edu|gov|de|uk|fr|it|es|nl"
+    r"|pl|ru|eu|us|ca|au|ch|at|be|se|dk|no|fi|pt|cz|jp|cn|in|br|me|tv|xyz|online|site)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+#: Cheap test that a text holds an address or a link at all.
+LINK_HINT = re.compile(r"://|\]\(|\bwww\.|\w\.(?:com|org|net|info|biz|io|co|de|uk|ru)\b", re.IGNORECASE)
+#: Sentence punctuation: a line with it and enough words is prose.
+SENTENCE_MARK = re.compile(r"[.!?;:,。！？]")
+#: A token that is a word (table pipes, bullets and arrows are not).
+WORD_TOKEN = re.compile(r"\w")

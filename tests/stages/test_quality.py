@@ -18,6 +18,7 @@ from cleaner.stages.base import Filter
 from cleaner.stages.boilerplate import Boilerplate
 from cleaner.stages.langid import detect
 from cleaner.stages.quality import QualityFilter, repeated_share
+from cleaner.stages.quality_links import link_profile
 
 PROSE = (
     "Magnesium is a mineral that the body needs for nerves, muscles and bones. Most people "
@@ -198,3 +199,63 @@ def test_language_identifier_accuracy_on_trafilatura_eval(shared_data: Path) -> 
     assert total > 200
     assert right / total >= 0.9
 
+
+# --- link lists ---------------------------------------------------------------------------
+
+_SITES = ["Acme Tools", "Best Garden Supply", "Cheap Flights Now", "Daily Recipes", "Eco Living Blog",
+          "Fast Loans Online", "Green Energy Hub", "Home Decor Ideas", "Indie Games List", "Jazz Radio"]
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "")
+
+
+LINK_LISTS = {
+    "a directory of | name | url | rows": "Useful links\n\n| Name | URL |\n|---|---|\n" + "\n".join(
+        f"| {n} {i} | https://www.{_slug(n)}{i}.com/ |" for i in range(12) for n in _SITES),
+    "a markdown link farm": "\n".join(
+        f"- [{n} {i}](http://{_slug(n)}-{i}.example.net/)" for i in range(8) for n in _SITES),
+    "keyword-stuffed links": "\n".join(
+        f"[cheap pills online {i}](http://pills{i}.ru) [buy pills {i}](http://pills{i}.ru/buy)" for i in range(30)),
+    "bare addresses with names": "\n".join(f"{n} - {_slug(n)}.org" for n in _SITES * 3),
+}
+
+
+@pytest.mark.parametrize("name", LINK_LISTS)
+def test_link_lists_are_dropped(name: str) -> None:
+    drop = _check(LINK_LISTS[name])
+    assert drop is not None and drop.reason == "link_list", drop
+    assert re.fullmatch(r"\d+ lines of links hold \d+% of the words > max_link_lines 0\.6, prose only \d+%", drop.detail)
+
+
+def test_link_list_filter_can_be_switched_off() -> None:
+    assert _check(LINK_LISTS["a markdown link farm"], max_link_lines=1.0) is None
+
+
+LINKED_CONTENT = {
+    "an article with a reference list": PROSE + "\n\n" + PROSE.replace("Magnesium", "Zinc") + "\n\nReferences\n"
+        + "\n".join(f"{i}. https://ods.od.nih.gov/factsheets/Magnesium-{i}/" for i in range(12)),
+    "documentation with a table of links": "The client reads its settings from the table below; every "
+        "option links to its page in the reference, which says what it does and which values it takes.\n\n"
+        "| option | default | reference |\n|---|---|---|\n" + "\n".join(
+            f"| timeout_{i} | {i}s | https://docs.example.com/options#timeout-{i} |" for i in range(10))
+        + "\n\n" + PROSE,
+    "an article under a menu of links": "\n".join(f"[{n}](https://site.example.com/{_slug(n)})" for n in _SITES * 2)
+        + "\n\n" + "\n\n".join([PROSE] * 2) + "\n\n" + PROSE.replace("Magnesium", "Iron"),
+    "a menu that outweighs its article": "\n".join(
+        f"[{n} {i}](https://site.example.com/{i})" for i in range(6) for n in _SITES) + "\n\n" + PROSE,
+    "a list of a few links": PROSE + "\n" + "\n".join(f"- https://example.com/{i}" for i in range(6)),
+    "a product list without links": "\n".join(f"{n} Deluxe Edition, size {i}" for i in range(5) for n in _SITES),
+}
+
+
+@pytest.mark.parametrize("name", LINKED_CONTENT)
+def test_pages_with_links_in_their_content_pass(name: str) -> None:
+    drop = _check(LINKED_CONTENT[name])
+    assert drop is None or drop.reason != "link_list", drop
+
+
+def test_link_profile_counts_link_and_prose_lines() -> None:
+    profile = link_profile("| Acme | https://acme.com |\n" + PROSE + "\nSee [the study](https://x.org/s) for more.")
+    assert (profile.link_lines, profile.link_words) == (2, 2 + 5)  # "| Acme | url |": two words
+    assert profile.prose_words == len(PROSE.split())
