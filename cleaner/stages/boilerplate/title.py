@@ -10,9 +10,12 @@ taken only on evidence:
   heading left reads as a title: a page has one title, and pages that flatten their menus,
   logos and teasers into `#` headings have several or none that read as titles;
 - on a page without Markdown headings, the first line left, when it reads as a title, a
-  blank line follows it in the page as read, and the next line left is running text that
-  starts a sentence (a menu or a site name is followed by more short lines, not by the
-  article; half a sentence cut by an image is followed by its lowercase rest).
+  blank line follows it in the page as read, the next line left is running text that
+  starts a sentence (half a sentence cut by an image is followed by its lowercase rest),
+  the page reads as an article (few short lines left: no menu survived the rules), and
+  at least half of the title's words come back in the text under it. A flattened page
+  starts with a site name, a cookie notice or a banner that passes the other tests; its
+  words are not the article's.
 
 Anything else gives no title (None): a wrong title is worse than none. How often each case
 finds the real title, on real pages flattened as scrapers flatten them, is measured by
@@ -22,7 +25,9 @@ finds the real title, on real pages flattened as scrapers flatten them, is measu
 from __future__ import annotations
 
 from cleaner.stages.boilerplate import title_patterns as pat
+from cleaner.stages.boilerplate.dates import DATE_RE
 from cleaner.stages.boilerplate.phrases import LOGIN, NAV, NEWSLETTER_LINES
+from cleaner.stages.boilerplate.stopwords import STOPWORDS
 from cleaner.stages.boilerplate.text import Line, core, is_prose, lines, starts_lowercase
 from cleaner.stages.edits import TextEditor
 
@@ -31,6 +36,14 @@ MAX_TITLE_WORDS = 25
 MAX_TITLE_CHARS = 200
 #: A title needs this many words (one word is a site name, a menu item or a section label).
 MIN_TITLE_WORDS = 2
+#: A plain page reads as an article when at most this share of its lines left are short
+#: (fewer than `SHORT_LINE_WORDS` words): a menu, a footer or a sidebar has many.
+MAX_SHORT_LINES = 0.2
+SHORT_LINE_WORDS = 4
+#: Share of a plain title's words that must come back in the first `INTRO_WORDS` words
+#: under it.
+MIN_TITLE_OVERLAP = 0.5
+INTRO_WORDS = 150
 
 
 def find_title(editor: TextEditor) -> str | None:
@@ -42,7 +55,13 @@ def find_title(editor: TextEditor) -> str | None:
 
 
 def _has_markdown_headings(text: str, rows: tuple[Line, ...]) -> bool:
-    """Whether the page marks headings the Markdown way (`# Heading`, or `===` under one)."""
+    """Whether the page marks headings the Markdown way (`# Heading`, or `===` under one).
+
+    Markdown separates its paragraphs by blank lines: in a text without one (a page
+    flattened a block a line, a code listing) a `#` line is a comment or a hashtag.
+    """
+    if not pat.BLANK_LINE.search(text.strip()):
+        return False
     if "#" in text and any(pat.MD_ANY_HEADING.match(line.text) for line in rows):
         return True
     return "===" in text and any(_is_setext(rows, i) for i in range(len(rows) - 1))
@@ -65,9 +84,15 @@ def reads_as_title(text: str, min_words: int = MIN_TITLE_WORDS) -> bool:
         return False
     if pat.SEPARATORS.search(text) or pat.URL.search(text) or pat.SENTENCE_BREAK.search(text):
         return False
-    if pat.LIST_ITEM.match(text):
+    if pat.LIST_ITEM.match(text) or pat.CODE.search(text) or _is_date(text):
         return False
     return not _is_chrome(text)
+
+
+def _is_date(text: str) -> bool:
+    """A date with at most two other words around it ("15th Dec 2025", "Monday, May 19")."""
+    found = DATE_RE.search(text)
+    return bool(found) and len(text.split()) - len(found.group(0).split()) <= 2
 
 
 def _is_chrome(text: str) -> bool:
@@ -108,7 +133,30 @@ def _first_line_title(editor: TextEditor, rows: tuple[Line, ...]) -> str | None:
     following = _next_left(editor, rows, index + 1)
     if following is None or not is_prose(following[1]) or starts_lowercase(following[1]):
         return None  # a lowercase start continues a sentence the "title" cut off
+    if not _reads_as_article(editor.text) or not _introduces(title, editor, rows, following[0]):
+        return None
     return title
+
+
+def _reads_as_article(text: str) -> bool:
+    """Few short lines: headings and paragraphs, no menu, footer or sidebar left."""
+    found = [line for line in text.split("\n") if line.strip()]
+    short = sum(1 for line in found if len(line.split()) < SHORT_LINE_WORDS)
+    return bool(found) and short <= MAX_SHORT_LINES * len(found)
+
+
+def _introduces(title: str, editor: TextEditor, rows: tuple[Line, ...], start: int) -> bool:
+    """At least half of the title's words come back in the first words under it."""
+    words = {w.lower() for w in pat.CONTENT_WORD.findall(title)} - STOPWORDS
+    if not words:
+        return False
+    under: list[str] = []
+    for line in rows[start:]:
+        under.extend(_left(editor, line).split())
+        if len(under) >= INTRO_WORDS:
+            break
+    seen = {w.lower() for w in pat.CONTENT_WORD.findall(" ".join(under[:INTRO_WORDS]))}
+    return len(words & seen) >= MIN_TITLE_OVERLAP * len(words)
 
 
 def _next_left(editor: TextEditor, rows: tuple[Line, ...], start: int) -> tuple[int, str] | None:

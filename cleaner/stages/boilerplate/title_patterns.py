@@ -14,6 +14,8 @@ _I = re.IGNORECASE
 #: A level-1 Markdown heading (`# Title`) and any Markdown heading.
 MD_TITLE = re.compile(r"[ \t]{0,3}#[ \t]+\S")
 MD_ANY_HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+\S")
+#: A blank line between two lines of text.
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 #: The underline of a setext level-1 heading (`Title` over `=====`).
 SETEXT_RULE = re.compile(r"[ \t]{0,3}={3,}[ \t]*")
 #: Characters a menu or a breadcrumb is separated by ("Home | About", "Home » News").
@@ -33,5 +35,10 @@ CHROME_WORDS = re.compile(
     r"hauptnavigation|navegación|navigazione|nawigacja)\b",
     _I,
 )
-#: Characters a title does not end with (a label, a cut line, a list).
-NOT_AN_END = ",;:([{/-–—|…"
+#: Characters a title does not end with (a label, a cut line, a list, a menu).
+NOT_AN_END = ",;:([{/-–—|…•·»›>"
+#: Code, not words: a `# comment` in a shell script or a config file is no heading (titles
+#: do use brackets, slashes, `$` and backticks: "Best Laptops Under $500 [2025]").
+CODE = re.compile(r"[={}]|\w\(\)")
+#: Words of three letters or more, for comparing a title with the text under it.
+CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
