@@ -1200,6 +1200,81 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------- tree ensembles (line model) */
+
+/* Sum, over the trees in order, of the leaf each row of x (n rows of nf float32) reaches;
+ * node i is a leaf when feature[i] < 0, else x <= threshold[i] goes left. The reference
+ * (`line_model.Forest.raw_reference`) sums in the same order, so results are bit-identical. */
+static PyObject *py_forest_raw(PyObject *self, PyObject *args) {
+    PyObject *xo, *fo, *to, *lo, *ro, *vo, *rto;
+    Py_ssize_t nf;
+    if (!PyArg_ParseTuple(args, "OnOOOOOO", &xo, &nf, &fo, &to, &lo, &ro, &vo, &rto)) return NULL;
+    Py_buffer xv, fv, tv, lv, rv, vv, rtv;
+    PyObject *result = NULL;
+    int got = 0;
+    if (get_buffer(xo, &xv, 4, "x") < 0) return NULL;
+    got++;
+    if (get_buffer(fo, &fv, 4, "feature") < 0) goto done;
+    got++;
+    if (get_buffer(to, &tv, 8, "threshold") < 0) goto done;
+    got++;
+    if (get_buffer(lo, &lv, 4, "left") < 0) goto done;
+    got++;
+    if (get_buffer(ro, &rv, 4, "right") < 0) goto done;
+    got++;
+    if (get_buffer(vo, &vv, 8, "value") < 0) goto done;
+    got++;
+    if (get_buffer(rto, &rtv, 4, "roots") < 0) goto done;
+    got++;
+    Py_ssize_t nodes = fv.len / 4, trees = rtv.len / 4;
+    if (nf <= 0 || xv.len / 4 % nf || tv.len / 8 != nodes || lv.len / 4 != nodes || rv.len / 4 != nodes ||
+        vv.len / 8 != nodes) {
+        PyErr_SetString(PyExc_ValueError, "forest arrays differ in length or x is not n x nf");
+        goto done;
+    }
+    const float *x = xv.buf;
+    const int32_t *feature = fv.buf, *left = lv.buf, *right = rv.buf, *roots = rtv.buf;
+    const double *threshold = tv.buf, *value = vv.buf;
+    for (Py_ssize_t i = 0; i < nodes; i++) {
+        if (feature[i] >= nf || (feature[i] >= 0 && (left[i] < 0 || left[i] >= nodes || right[i] < 0 ||
+                                                      right[i] >= nodes || left[i] <= i || right[i] <= i))) {
+            PyErr_Format(PyExc_ValueError, "forest node %zd is malformed", i);
+            goto done;
+        }
+    }
+    for (Py_ssize_t t = 0; t < trees; t++) {
+        if (roots[t] < 0 || roots[t] >= nodes) {
+            PyErr_Format(PyExc_ValueError, "tree %zd has no root", t);
+            goto done;
+        }
+    }
+    Py_ssize_t n = xv.len / 4 / nf;
+    result = PyBytes_FromStringAndSize(NULL, n * 8);
+    if (!result) goto done;
+    double *out = (double *)PyBytes_AS_STRING(result);
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r = 0; r < n; r++) {
+        const float *row = x + r * nf;
+        double acc = 0.0;
+        for (Py_ssize_t t = 0; t < trees; t++) {
+            int32_t node = roots[t];
+            while (feature[node] >= 0) node = (double)row[feature[node]] <= threshold[node] ? left[node] : right[node];
+            acc += value[node];
+        }
+        out[r] = acc;
+    }
+    Py_END_ALLOW_THREADS
+done:
+    if (got >= 1) PyBuffer_Release(&xv);
+    if (got >= 2) PyBuffer_Release(&fv);
+    if (got >= 3) PyBuffer_Release(&tv);
+    if (got >= 4) PyBuffer_Release(&lv);
+    if (got >= 5) PyBuffer_Release(&rv);
+    if (got >= 6) PyBuffer_Release(&vv);
+    if (got >= 7) PyBuffer_Release(&rtv);
+    return result;
+}
+
 /* ---------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
@@ -1221,6 +1296,9 @@ static PyMethodDef methods[] = {
      "min_informative, whole_cover, whole_words) -> checked"},
     {"star_assign", py_star_assign, METH_VARARGS,
      "star_assign(left, right, n) -> int64 owner[n+1] then uint8 claimed[edges], as bytes"},
+    {"forest_raw", py_forest_raw, METH_VARARGS,
+     "forest_raw(x_f32, n_features, feature_i32, threshold_f64, left_i32, right_i32, value_f64, roots_i32) -> "
+     "float64 sums as bytes"},
     {NULL, NULL, 0, NULL},
 };
 

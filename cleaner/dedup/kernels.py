@@ -66,6 +66,11 @@ def backends() -> tuple[str, ...]:
     return tuple(name for name in ("native", "reference") if name in _BACKENDS)
 
 
+def native_function(name: str) -> Any:
+    """A function of the native extension by name, or None (not built, disabled, or older)."""
+    return getattr(_NATIVE, name, None) if BACKEND == "native" else None
+
+
 def _impl(backend: str | None) -> Any:
     return _BACKENDS[backend or BACKEND]
 
