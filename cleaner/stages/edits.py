@@ -63,15 +63,7 @@ class TextEditor:
         Lets a caller read a line of the input as the deletions left it (a Markdown heading
         without its `#` markers, a line without its link markup).
         """
-        i = max(bisect.bisect_right(self._segments, start, key=lambda seg: seg[1]) - 1, 0)
-        pieces = []
-        for cur, orig, length in self._segments[i:]:
-            if orig >= end:
-                break
-            lo, hi = max(start, orig), min(end, orig + length)
-            if lo < hi:
-                pieces.append(self.text[cur + lo - orig : cur + hi - orig])
-        return "".join(pieces)
+        return "".join(self.text[lo:hi] for lo, hi in self.surviving_ranges([(start, end)])[0])
 
     def delete(self, deletions: Iterable[Deletion], record: bool = True) -> int:
         """Delete the given ranges of the current text; return how many characters went.
@@ -88,6 +80,44 @@ class TextEditor:
                 self.spans.append(Span(self.stage, rule, self.original_offset(start), piece))
         self._rebuild(merged)
         return sum(end - start for start, end, _ in merged)
+
+    def delete_scored(self, ranges: Iterable[tuple[int, int, str, float]]) -> int:
+        """Delete ranges of the current text, each reported as a span carrying its score.
+
+        For scored decisions (the line model): ranges must not overlap; touching ranges stay
+        separate spans, each with its own score.
+        """
+        ordered = sorted((s, e, rule, score) for s, e, rule, score in ranges if e > s)
+        if not ordered:
+            return 0
+        for (_, end, _, _), (start, _, _, _) in zip(ordered, ordered[1:]):
+            if start < end:
+                raise ValueError("scored deletions overlap")
+        for start, end, rule, score in ordered:
+            span = Span(self.stage, rule, self.original_offset(start), self.text[start:end], score=score)
+            self.spans.append(span)
+        self._rebuild(merge_sorted([(s, e, rule) for s, e, rule, _ in ordered]))
+        return sum(e - s for s, e, _, _ in ordered)
+
+    def surviving_ranges(self, ranges: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+        """For each sorted, disjoint range of the original text, the ranges of the current
+        text that came from it (one sweep over both)."""
+        out: list[list[tuple[int, int]]] = []
+        segments = self._segments
+        k = max(bisect.bisect_right(segments, ranges[0][0], key=lambda seg: seg[1]) - 1, 0) if ranges else 0
+        for start, end in ranges:
+            pieces = []
+            while k < len(segments) and segments[k][1] + segments[k][2] <= start:
+                k += 1
+            j = k
+            while j < len(segments) and segments[j][1] < end:
+                cur, orig, length = segments[j]
+                lo, hi = max(orig, start), min(orig + length, end)
+                if lo < hi:
+                    pieces.append((cur + lo - orig, cur + hi - orig))
+                j += 1
+            out.append(pieces)
+        return out
 
     def tidy(self) -> None:
         """Remove trailing spaces and collapse runs of blank lines left by deletions.
