@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from cleaner.stages.boilerplate import comments as cm
 from cleaner.stages.boilerplate import rules_chrome as ch
 from cleaner.stages.boilerplate import rules_layout as lay
+from cleaner.stages.boilerplate import rules_listing as ls
 from cleaner.stages.boilerplate import rules_markup as mk
 from cleaner.stages.boilerplate import rules_meta as meta
 from cleaner.stages.boilerplate import rules_press as pr
@@ -63,11 +64,17 @@ RULES: tuple[Rule, ...] = (
     Rule("newsletter", ch.newsletter, "newsletter sign-up boxes"),
     Rule("breadcrumb", ch.breadcrumb, "breadcrumb trails: Home > Health > Neuropathy", LINES),
     Rule("copyright", ch.copyright_line, "copyright footers", LINES),
+    Rule("taxonomy", ls.taxonomy, "category and tag lines: Posted in X | Tagged a, b", LINES),
+    Rule("count_lists", ls.count_lists, "category and archive counts: Sexual Health (179)", LINES),
+    Rule("stats_rows", ls.stats_rows, "forum and product statistics: Replies: 0 • Views: 1,318", LINES),
+    Rule("follow_calls", ls.follow_calls, "calls to follow the site: Follow us on Twitter!", LINES),
+    Rule("nav_rows", ls.nav_rows, "one-line navigation rows: Physics · Chemistry · Biology", LINES),
     Rule("wire_dateline", pr.wire_dateline, "press-wire datelines (the sentence stays)"),
     Rule("press_contact", pr.press_contact, "media-contact blocks of press releases", LINES),
     Rule("wire_footer", pr.wire_footer, "press-wire footers and disclaimers"),
     Rule("comments", cm.comments, "comment headers, and comments per the `comments` policy", LINES),
     Rule("links", mk.links, "markdown links keep their text; images and empty links go"),
+    Rule("edit_markers", ls.edit_markers, "wiki section edit markers: History [edit]", LINES),
     Rule("byline", meta.byline, "bylines and datelines, moved to the author/date fields", LINES),
     Rule("toc", st.toc, "table-of-contents labels and entries", LINES),
     Rule("heading_run", st.heading_run, "runs of headings with no body under them", BLOCKS),
