@@ -2,38 +2,44 @@
 
 The model decides, for every non-blank line of a scraped page, whether it is main content
 (see `cleaner/stages/boilerplate/line_model.py`). It is trained here, reproducibly, and
-shipped as a small `.npz` of tree arrays that NumPy evaluates at clean time:
+shipped as a small `.npz` (tree arrays that NumPy or the native kernel evaluate, and the word
+lexicon the features use):
 
 1. Pages: WCXB dev and ScrapingHub AEB pages whose domain is *not* held out
    (`pages.corpus.is_held_out`; the held-out domains are what `textpages.py` scores),
    flattened in several flavours (`pages.flatten`) so the model does not learn one
-   flattener's habits, each line labelled by alignment with the human gold text.
-2. First pass: gradient-boosted trees over each line's shape, neighbourhood and place
-   (`line_features.page_features`). Out-of-fold predictions (folds by domain) feed
-3. a second pass that also sees the first pass's probabilities around each line
-   (`line_features.sequence_features`): a line between two paragraphs is content, the same
-   line inside a run of menu items is not.
-4. The decision threshold is the one that maximises the pooled AEB F1 of the out-of-fold
-   second-pass decisions, with recall weighed in (a cleaner must not eat the article).
-
-Each line is weighted by its share of its page's tokens, so every page counts equally and
-long lines count more, as in the AEB metric.
+   flattener's habits, each line labelled by alignment with the human gold text; the line
+   carrying the page title counts as content (`pages.titles`). trafilatura-eval pages add
+   German and other languages, with trafilatura's own extraction as silver gold at half the
+   weight. The gold texts themselves, as pages, teach the model that a page without chrome
+   loses nothing (clean input, and the stage's own output when it judges again).
+2. The lexicon: each word's log-odds of standing in content rather than chrome
+   (`line_features.build_lexicon`). A page's features use the lexicon of the *other* folds
+   (folds by domain), so the trees learn how far a lexicon learned elsewhere can be trusted.
+3. Gradient-boosted trees over each line's shape, neighbourhood, place and words
+   (`line_features.page_features`), each line weighted by its share of its page's tokens,
+   so every page counts equally and long lines count more, as in the AEB metric.
+4. The threshold: trained on three folds, the decisions on the fourth (gold pages) pick the
+   threshold that maximises the pooled AEB F1, with recall below 0.9 penalised (a cleaner
+   must not eat the article). The shipped trees and lexicon then use every training page.
 
 Needs lightgbm (training only; cleaning needs just NumPy):
 
     pip install lightgbm html2text resiliparse
     python benchmarks/train_lines.py            # writes cleaner/stages/boilerplate/line_model.npz
-    python benchmarks/train_lines.py --check    # cross-validated scores only, writes nothing
+    python benchmarks/train_lines.py --check    # the validation fold's scores only, writes nothing
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
+import pickle
 import re
 import sys
 import time
-from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -42,47 +48,71 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pages import dataset, metrics  # noqa: E402
+from pages import dataset, metrics, titles  # noqa: E402
 
 from cleaner.stages.boilerplate import line_features as lf  # noqa: E402
 from cleaner.stages.boilerplate import line_model  # noqa: E402
 
 FLAVOURS = ("blocks", "blank", "markdown", "resiliparse")
+#: Pages with human gold, and trafilatura-eval pages with trafilatura's text as silver gold.
+DATASETS = ("wcxb", "aeb")
+SILVER = "eval"
+#: Flavours used of the silver pages, and the weight of a silver page against a gold one.
+SILVER_FLAVOURS = ("blocks", "markdown")
+SILVER_WEIGHT = 0.5
+#: The gold texts as pages of their own (every line content), and their weight.
+CLEAN = "clean"
+CLEAN_WEIGHT = 0.3
 FOLDS = 4
+VALIDATION_FOLD = 3
 _TOKEN = re.compile(r"\w+")
 
 PARAMS = {
     "objective": "binary",
-    "learning_rate": 0.08,
+    "learning_rate": 0.06,
     "num_leaves": 31,
     "max_depth": 8,
     "min_data_in_leaf": 100,
     "feature_fraction": 0.8,
-    "bagging_fraction": 0.7,
+    "bagging_fraction": 0.5,
     "bagging_freq": 1,
     "lambda_l2": 1.0,
-    "max_bin": 127,
+    "max_bin": 63,
     "seed": 7,
     "deterministic": True,
     "force_row_wise": True,
     "num_threads": 2,
     "verbose": -1,
 }
-ROUNDS = (200, 200)
+ROUNDS = 300
 
 
 class PageData:
-    """One flattened page's lines, features, labels and weights."""
+    """One flattened page: its labels and weights, then its features."""
 
-    def __init__(self, page: dataset.FlatPage) -> None:
+    def __init__(self, page: dataset.FlatPage, title: int | None) -> None:
         self.page = page
         lines = page.lines
-        self.keep, self.x = lf.page_features(lines)
-        self.y = np.array([page.labels[i] >= 0.5 for i in self.keep], dtype=np.int8)
+        self.keep = lf.nonblank(lines)
+        self.y = np.array([page.labels[i] >= 0.5 or i == title for i in self.keep], dtype=np.int8)
         tokens = np.array([len(_TOKEN.findall(lines[i])) for i in self.keep], dtype=np.float64)
         self.w = (tokens + 1.0) / (tokens.sum() + len(tokens) or 1.0)
-        self.p1 = np.zeros(len(self.keep))
-        self.p2 = np.zeros(len(self.keep))
+        if page.flavour == CLEAN:
+            self.w *= CLEAN_WEIGHT
+        elif page.dataset == SILVER:
+            self.w *= SILVER_WEIGHT
+        self.fold = fold_of(page.domain)
+        self.x = np.zeros((0, len(lf.NAMES)), dtype=np.float32)
+        self.p = np.zeros(len(self.keep))
+
+    @property
+    def scored(self) -> bool:
+        """Whether this page counts in the threshold's choice (a real page with human gold)."""
+        return self.page.dataset != SILVER and self.page.flavour != CLEAN
+
+    def labelled_lines(self) -> list[tuple[str, bool]]:
+        lines = self.page.lines
+        return [(lines[i], bool(y)) for i, y in zip(self.keep, self.y)]
 
     def text(self, p: np.ndarray, threshold: float) -> str:
         lines = self.page.lines
@@ -93,55 +123,74 @@ def fold_of(domain: str) -> int:
     return int.from_bytes(hashlib.md5(("fold:" + domain).encode()).digest()[:4], "big") % FOLDS
 
 
-def _train(lgb, items: list[PageData], second: bool, rounds: int):
-    x = np.vstack([d.x2 if second else d.x for d in items])
+def clean_pages(pages: list[dataset.FlatPage]) -> list[dataset.FlatPage]:
+    """Each gold text once, as a page whose every line is content."""
+    seen: dict[str, dataset.FlatPage] = {}
+    for page in pages:
+        if page.dataset != SILVER and page.id not in seen:
+            lines = page.gold.split("\n")
+            seen[page.id] = replace(page, flavour=CLEAN, text=page.gold,
+                                    labels=[1.0 if line.strip() else 0.0 for line in lines])
+    return list(seen.values())
+
+
+def lexicon_without(items: list[PageData], fold: int | None) -> dict[str, float]:
+    """The lexicon of every page outside `fold` (None: of every page)."""
+    return lf.build_lexicon((d.page.domain, d.labelled_lines()) for d in items if d.fold != fold)
+
+
+def _features_one(args: tuple[list[str], dict[str, float]]) -> np.ndarray:
+    lines, lexicon = args
+    return lf.page_features(lines, lexicon)[1]
+
+
+def add_features(items: list[PageData]) -> None:
+    """Each page's features with its out-of-fold lexicon; 2 processes, cached on disk."""
+    lexicons = {k: lexicon_without(items, k) for k in range(FOLDS)}
+    digest = hashlib.sha1(Path(lf.__file__).read_bytes() + Path(lf.__file__).with_name("line_vocab.py").read_bytes())
+    digest.update("\n".join(f"{d.page.id}/{d.page.flavour}/{d.fold}" for d in items).encode())
+    digest.update(repr(sorted(lexicons[0].items())[:1000]).encode())
+    path = dataset.CACHE / f"features-{digest.hexdigest()[:12]}.pkl"
+    if path.is_file():
+        with path.open("rb") as fh:
+            computed = pickle.load(fh)
+    else:
+        jobs = [(d.page.lines, lexicons[d.fold]) for d in items]
+        with multiprocessing.Pool(2) as pool:
+            computed = pool.map(_features_one, jobs, chunksize=16)
+        with path.open("wb") as fh:
+            pickle.dump(computed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    for d, x in zip(items, computed):
+        d.x = x
+
+
+def _train(lgb, items: list[PageData]):
+    x = np.vstack([d.x for d in items])
     y = np.concatenate([d.y for d in items])
     w = np.concatenate([d.w for d in items]) * 1000.0
-    names = list(lf.NAMES2 if second else lf.NAMES)
-    data = lgb.Dataset(x, y, weight=w, feature_name=names, free_raw_data=True)
-    return lgb.train(PARAMS, data, num_boost_round=rounds)
+    data = lgb.Dataset(x, y, weight=w, feature_name=list(lf.NAMES), free_raw_data=True)
+    return lgb.train(PARAMS, data, num_boost_round=ROUNDS)
 
 
-def _score(items: list[PageData], which: str, threshold: float) -> metrics.Score:
-    return metrics.aeb([(d.text(getattr(d, which), threshold), d.page.gold) for d in items])
+def _score(items: list[PageData], threshold: float) -> metrics.Score:
+    return metrics.aeb([(d.text(d.p, threshold), d.page.gold) for d in items])
 
 
-def best_threshold(items: list[PageData], which: str) -> float:
-    """The threshold with the best pooled AEB F1, recall counted twice as much near the top."""
+def best_threshold(items: list[PageData]) -> float:
+    """The threshold with the best pooled AEB F1, recall below 0.9 penalised."""
     best, best_t = -1.0, 0.5
-    for t in np.arange(0.2, 0.71, 0.025):
-        s = _score(items, which, float(t))
+    for t in np.arange(0.05, 0.71, 0.025):
+        s = _score(items, float(t))
         objective = s.f1 + 0.5 * min(s.recall - 0.9, 0.0)
         if objective > best:
             best, best_t = objective, float(t)
     return round(best_t, 3)
 
 
-def cross_fit(lgb, items: list[PageData]) -> None:
-    """Out-of-fold first- and second-pass probabilities for every training page."""
-    folds = defaultdict(list)
-    for d in items:
-        folds[fold_of(d.page.domain)].append(d)
-    for k in range(FOLDS):
-        rest = [d for j in range(FOLDS) if j != k for d in folds[j]]
-        model = _train(lgb, rest, False, ROUNDS[0])
-        for d in folds[k]:
-            d.p1 = model.predict(d.x) if len(d.keep) else d.p1
-        print(f"  fold {k}: first pass on {len(rest)} pages", flush=True)
-    for d in items:
-        d.x2 = lf.sequence_features(d.p1, d.x)
-    for k in range(FOLDS):
-        rest = [d for j in range(FOLDS) if j != k for d in folds[j]]
-        model = _train(lgb, rest, True, ROUNDS[1])
-        for d in folds[k]:
-            d.p2 = model.predict(d.x2) if len(d.keep) else d.p2
-        print(f"  fold {k}: second pass", flush=True)
-
-
-def export(model, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+def export(model) -> dict[str, np.ndarray]:
     """A LightGBM booster as flat node arrays (`line_model.Forest`'s layout)."""
     dump = model.dump_model()
-    assert dump["feature_names"] == list(names), "feature order changed"
+    assert dump["feature_names"] == list(lf.NAMES), "feature order changed"
     feature, threshold, left, right, value, roots = [], [], [], [], [], []
 
     def add(node: dict) -> int:
@@ -151,7 +200,7 @@ def export(model, names: tuple[str, ...]) -> dict[str, np.ndarray]:
         left.append(-1)
         right.append(-1)
         value.append(0.0)
-        if "leaf_value" in node and "split_feature" not in node:
+        if "split_feature" not in node:
             value[index] = node["leaf_value"]
             return index
         assert node["decision_type"] == "<=", node["decision_type"]
@@ -173,36 +222,50 @@ def export(model, names: tuple[str, ...]) -> dict[str, np.ndarray]:
     }
 
 
+def training_pages() -> list[dataset.FlatPage]:
+    pages = dataset.build(FLAVOURS, DATASETS) + [
+        p for p in dataset.build(FLAVOURS, (SILVER,)) if p.flavour in SILVER_FLAVOURS
+    ]
+    pages = [p for p in pages if not p.held_out]
+    return pages + clean_pages(pages)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="cross-validate only, write nothing")
+    parser.add_argument("--check", action="store_true", help="validation scores only, write nothing")
     parser.add_argument("--out", type=Path, default=line_model.MODEL_PATH)
     args = parser.parse_args(argv)
     import lightgbm as lgb
 
     started = time.time()
-    pages = [p for p in dataset.build(FLAVOURS) if not p.held_out]
-    items = [PageData(p) for p in pages]
+    pages = training_pages()
+    found = titles.page_titles()
+    items = [PageData(p, titles.title_line(p.lines, p.labels, found.get(p.id, []))) for p in pages]
+    add_features(items)
     print(f"{len(items)} training pages ({len({p.domain for p in pages})} domains), "
           f"{sum(len(d.keep) for d in items)} lines, features in {time.time() - started:.0f} s", flush=True)
-    cross_fit(lgb, items)
-    t1 = best_threshold(items, "p1")
-    t2 = best_threshold(items, "p2")
-    for which, t in (("p1", t1), ("p2", t2)):
-        s = _score(items, which, t)
-        print(f"out-of-fold {which} at {t}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}")
+    model = _train(lgb, [d for d in items if d.fold != VALIDATION_FOLD])
+    valid = [d for d in items if d.fold == VALIDATION_FOLD and d.scored]
+    for d in valid:
+        d.p = line_model.numbered_lists_agree(d.page.lines, d.keep, model.predict(d.x)) if d.keep else d.p
+    threshold = best_threshold(valid)
+    s = _score(valid, threshold)
+    print(f"validation fold ({len(valid)} pages) at {threshold}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}")
     if args.check:
         return 0
-    first = _train(lgb, items, False, ROUNDS[0])
-    # The second pass learns from out-of-fold first-pass probabilities (`cross_fit` left them
-    # in `x2`), which are as unsure as the first pass is on pages it has never seen.
-    second = _train(lgb, items, True, ROUNDS[1])
-    arrays = {f"first_{k}": v for k, v in export(first, lf.NAMES).items()}
-    arrays.update({f"second_{k}": v for k, v in export(second, lf.NAMES2).items()})
-    arrays["threshold"] = np.array([t2])
-    arrays["names"] = np.array(lf.NAMES2)
-    np.savez_compressed(args.out, **arrays)
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB) in {time.time() - started:.0f} s")
+    forest = export(_train(lgb, items))
+    lexicon = lexicon_without(items, None)
+    words = sorted(lexicon)
+    np.savez_compressed(
+        args.out,
+        **forest,
+        lexicon_words=np.array(words),
+        lexicon_odds=np.array([lexicon[w] for w in words], dtype=np.float64),
+        decision_threshold=np.array([threshold]),
+        names=np.array(lf.NAMES),
+    )
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(forest['roots'])} trees, "
+          f"{len(words)} words) in {time.time() - started:.0f} s")
     return 0
 
 

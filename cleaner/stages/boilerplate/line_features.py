@@ -9,7 +9,10 @@ is main content or page chrome is decided mostly by evidence that transfers acro
   boilerpipe showed that a short line between paragraphs is content, a long one inside a
   menu is not), the distance to the nearest paragraph of prose above and below;
 - *place*: where the line sits in the page and in its prose, and whether it repeats on the
-  page.
+  page;
+- *vocabulary*: what its words say, as learned log-odds of content against chrome over
+  many sites (`build_lexicon`), so "Add to cart", "Antworten" or "Mentions légales" weigh
+  as chrome in any language the training pages had, without a hand-written list.
 
 `shape` runs one Python pass over the lines (string methods, set lookups); everything else
 is NumPy over the page. Only non-blank lines are described; blank lines carry no decision.
@@ -17,7 +20,9 @@ is NumPy over the page. Only non-blank lines are described; blank lines carry no
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -31,6 +36,9 @@ _BULLETS = ("- ", "* ", "+ ", "• ", "· ", "– ", "— ", "o ")
 _MD_LINK = re.compile(r"\]\([^)\n]*\)")
 _DIGITS = "0123456789"
 _COUNT_TAIL = re.compile(r"\(\d[\d,.]*\)\s*$")
+
+#: Word -> log-odds of the word standing in a content line rather than a chrome line.
+Lexicon = Mapping[str, float]
 
 #: Window radii (in non-blank lines) for smoothed context.
 NEAR, WIDE = 3, 10
@@ -64,6 +72,10 @@ SHAPE = (
     "blank_before",
     "blank_after",
     "repeats",
+    "lex_mean",
+    "lex_min",
+    "lex_max",
+    "lex_known",
 )
 CONTEXT = (
     "prose",
@@ -74,6 +86,8 @@ CONTEXT = (
     "wide_words",
     "wide_prose",
     "wide_chrome",
+    "near_lex",
+    "wide_lex",
     "prev_words",
     "next_words",
     "prev_terminal",
@@ -109,12 +123,13 @@ def _core(stripped: str) -> str:
 _CAP_WORD = re.compile(r"(?:^|\s)[\"'“‘(\[]?[^\W\d_a-z]", re.UNICODE)
 
 
-def _shape_row(line: str, blank_before: bool, blank_after: bool) -> tuple[float, ...]:
+def _shape_row(line: str, blank_before: bool, blank_after: bool, lexicon: Lexicon) -> tuple[float, ...]:
     """Raw measures of one line (counts and flags); `_shape` turns them into features."""
     s = line.strip()
     lower = s.lower()
     toks = lower.split()
     plain = [w.strip(_PUNCT) for w in toks]
+    odds = [v for v in map(lexicon.get, plain) if v is not None]
     stops = sum(map(ALL_STOPWORDS.__contains__, plain))
     chrome = sum(map(CHROME_WORDS.__contains__, plain))
     letters = sum(map(len, plain))
@@ -150,6 +165,10 @@ def _shape_row(line: str, blank_before: bool, blank_after: bool) -> tuple[float,
         "©" in s or "copyright" in lower or "all rights reserved" in lower,
         blank_before,
         blank_after,
+        sum(odds) / len(odds) if odds else 0.0,
+        min(odds, default=0.0),
+        max(odds, default=0.0),
+        len(odds),
     )
 
 
@@ -157,7 +176,7 @@ def _shape(raw: np.ndarray, repeats: np.ndarray) -> np.ndarray:
     """Features of the lines from their raw measures (see `_shape_row` for the columns)."""
     (chars, words, letters, stops, terminal, colon, commas, caps, upper, digits, seps, urls,
      bullet, heading, link_chars, images, chrome, chrome_line, count_tail, copyright,
-     blank_before, blank_after) = raw.T
+     blank_before, blank_after, lex_mean, lex_min, lex_max, lex_known) = raw.T
     per_word = np.maximum(words, 1)
     per_char = np.maximum(chars, 1)
     return np.column_stack((
@@ -186,6 +205,10 @@ def _shape(raw: np.ndarray, repeats: np.ndarray) -> np.ndarray:
         blank_before,
         blank_after,
         np.log(repeats),
+        lex_mean,
+        lex_min,
+        lex_max,
+        lex_known / per_word,
     ))
 
 
@@ -226,8 +249,11 @@ def _distance_to(flags: np.ndarray, forward: bool) -> np.ndarray:
     return dist.astype(np.float64)
 
 
-def page_features(lines: list[str]) -> tuple[list[int], np.ndarray]:
-    """The non-blank line indices of a page and their feature matrix (rows in line order)."""
+def page_features(lines: list[str], lexicon: Lexicon) -> tuple[list[int], np.ndarray]:
+    """The non-blank line indices of a page and their feature matrix (rows in line order).
+
+    `lexicon` maps words to their learned log-odds of standing in content rather than in
+    chrome (`build_lexicon`); it ships with the model."""
     keep = nonblank(lines)
     n = len(keep)
     if not n:
@@ -235,7 +261,7 @@ def page_features(lines: list[str]) -> tuple[list[int], np.ndarray]:
     total = len(lines)
     raw = np.array(
         [
-            _shape_row(lines[i], i > 0 and not lines[i - 1].strip(), i + 1 < total and not lines[i + 1].strip())
+            _shape_row(lines[i], i > 0 and not lines[i - 1].strip(), i + 1 < total and not lines[i + 1].strip(), lexicon)
             for i in keep
         ],
         dtype=np.float64,
@@ -280,6 +306,8 @@ def _context(shape: np.ndarray, keep: list[int], lines: list[str]) -> np.ndarray
         _window_mean(log_words, WIDE),
         _window_mean(prose, WIDE),
         _window_mean(chrome, WIDE),
+        _window_mean(col["lex_mean"], NEAR),
+        _window_mean(col["lex_mean"], WIDE),
         _shifted(log_words, 1, 0.0),
         _shifted(log_words, -1, 0.0),
         _shifted(terminal, 1, 0.0),
@@ -300,70 +328,45 @@ def _context(shape: np.ndarray, keep: list[int], lines: list[str]) -> np.ndarray
     ))
 
 
-SEQUENCE = (
-    "p",
-    "p_prev",
-    "p_next",
-    "p_prev2",
-    "p_next2",
-    "p_near",
-    "p_wide",
-    "p_max_above",
-    "p_max_below",
-    "p_min_near",
-    "mass_before",
-    "mass_after",
-    "dist_content_above",
-    "dist_content_below",
-    "run_length",
-    "run_mass",
-)
-#: The second pass sees the first pass's probabilities around each line plus every first-pass
-#: feature: whether a short line sits inside a run of content or inside a menu.
-NAMES2: tuple[str, ...] = NAMES + SEQUENCE
+
+def words(line: str) -> list[str]:
+    """A line's words as the lexicon keys them: lowercased, decoration stripped."""
+    return [w for w in (t.strip(_PUNCT) for t in line.lower().split()) if w]
 
 
-def sequence_features(p: np.ndarray, features: np.ndarray) -> np.ndarray:
-    """Second-pass features: the first pass's probabilities `p` in context, then `features`."""
-    n = len(p)
-    if not n:
-        return np.zeros((0, len(NAMES2)), dtype=np.float32)
-    words = np.expm1(features[:, NAMES.index("log_words")].astype(np.float64))
-    content = p >= 0.5
-    mass = p * words
-    cum = np.cumsum(mass)
-    total = cum[-1] or 1.0
-    run_id = np.cumsum(np.concatenate(([1], content[1:] != content[:-1])))
-    run_len = np.bincount(run_id)[run_id].astype(np.float64)
-    run_mass = np.bincount(run_id, weights=words)[run_id]
-    seq = np.column_stack((
-        p,
-        _shifted(p, 1, 0.0),
-        _shifted(p, -1, 0.0),
-        _shifted(p, 2, 0.0),
-        _shifted(p, -2, 0.0),
-        _window_mean(p, NEAR),
-        _window_mean(p, WIDE),
-        _window_max(_shifted(p, 1, 0.0), NEAR, forward=False),
-        _window_max(_shifted(p, -1, 0.0), NEAR, forward=True),
-        -_window_max(-p, 1, forward=None),
-        (cum - mass) / total,
-        (total - cum) / total,
-        np.log1p(_distance_to(content, True)),
-        np.log1p(_distance_to(content, False)),
-        np.log1p(run_len) * np.where(content, 1.0, -1.0),
-        np.log1p(run_mass) * np.where(content, 1.0, -1.0),
-    ))
-    return np.hstack((features, seq.astype(np.float32)))
+def build_lexicon(pages: Iterable[tuple[str, list[tuple[str, bool]]]], min_pages: int = 10,
+                  min_sites: int = 5, limit: int = 50000, clip: float = 5.0) -> dict[str, float]:
+    """Log-odds of each word standing in content rather than in chrome, from labelled pages.
 
-
-def _window_max(values: np.ndarray, radius: int, forward: bool | None) -> np.ndarray:
-    """Max of `values` over the `radius` lines after (forward), before, or around each line."""
-    n = len(values)
-    out = values.copy()
-    for k in range(1, radius + 1):
-        if forward in (True, None):
-            out[: n - k] = np.maximum(out[: n - k], values[k:])
-        if forward in (False, None):
-            out[k:] = np.maximum(out[k:], values[: n - k])
+    `pages` yields (site, [(line, is_content), ...]). A word counts once per page and class
+    (so one long menu does not decide a word), must occur on `min_pages` pages of at least
+    `min_sites` sites (site-specific names are not learned), and gets add-one smoothed,
+    clipped log-odds; the `limit` most frequent words are kept.
+    """
+    content: dict[str, int] = {}
+    chrome: dict[str, int] = {}
+    sites: dict[str, set[str]] = {}
+    n_content = n_chrome = 0
+    for site, labelled in pages:
+        seen_content: set[str] = set()
+        seen_chrome: set[str] = set()
+        for line, is_content in labelled:
+            (seen_content if is_content else seen_chrome).update(words(line))
+        n_content += bool(seen_content)
+        n_chrome += bool(seen_chrome)
+        for word in seen_content:
+            content[word] = content.get(word, 0) + 1
+        for word in seen_chrome:
+            chrome[word] = chrome.get(word, 0) + 1
+        for word in seen_content | seen_chrome:
+            sites.setdefault(word, set()).add(site)
+    frequent = [
+        w for w in sites
+        if content.get(w, 0) + chrome.get(w, 0) >= min_pages and len(sites[w]) >= min_sites
+    ]
+    frequent.sort(key=lambda w: (-(content.get(w, 0) + chrome.get(w, 0)), w))
+    out = {}
+    for word in frequent[:limit]:
+        odds = math.log((content.get(word, 0) + 1) / (n_content + 2)) - math.log((chrome.get(word, 0) + 1) / (n_chrome + 2))
+        out[word] = round(max(-clip, min(clip, odds)), 4)
     return out
