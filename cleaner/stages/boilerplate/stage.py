@@ -9,17 +9,28 @@ A document left empty is returned empty: the pipeline drops it with reason `empt
 Text the html stage extracted (`Document.extracted`) is spared the rules that are precise
 only on scraped text (`registry.RAW_TEXT_ONLY`). The fields found (author, date, title)
 are read back by `fields.page_fields`.
+
+Then the line model (`line_model`) judges every line of the text the stage received from
+evidence that transfers across sites; what is left of each line it calls boilerplate is
+deleted with rule `line_model`, the span carrying the model's probability as its score. The
+named rules run first and unchanged, so their precise work (bylines moved to `author` and
+`date`, press-wire datelines cut out of a sentence, comment spam) is done whatever the
+model decides. Extracted text is not judged by the model: the html stage already chose its
+lines from the page's DOM, which the model (trained on flattened pages) cannot see.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
+
 from cleaner.document import COMMENTS_OFFSET, Document
 from cleaner.options import Option, Settings
 from cleaner.stages.base import Edit, Transform
 from cleaner.stages.boilerplate.comments import first_kept_comment
 from cleaner.stages.boilerplate.fields import page_fields
+from cleaner.stages.boilerplate import line_model
 from cleaner.stages.boilerplate.guard import (
     contiguous_pieces,
     label_runs,
@@ -32,6 +43,8 @@ from cleaner.stages.edits import Deletion, TextEditor
 
 #: Rule runs allowed, as a multiple of the number of rules, before giving up on a fixed point.
 MAX_CYCLES = 6
+#: Line-model rounds allowed before a page counts as unsettled (most settle in two or three).
+MAX_MODEL_ROUNDS = 8
 
 
 class Boilerplate(Transform):
@@ -54,6 +67,23 @@ class Boilerplate(Transform):
             "(their headers go in every case)",
             choices=COMMENT_POLICIES,
         ),
+        Option(
+            "line_model",
+            bool,
+            True,
+            "judge every line with the shipped line model (shape, neighbours, place in the "
+            "page) and delete the lines it calls boilerplate",
+        ),
+        Option(
+            "line_threshold",
+            float,
+            None,
+            "content probability below which the line model deletes a line (null: the "
+            "threshold it was trained with; lower keeps more)",
+            minimum=0,
+            maximum=1,
+            nullable=True,
+        ),
     )
 
     def __init__(self, settings: Settings) -> None:
@@ -62,17 +92,18 @@ class Boilerplate(Transform):
         self._rules: tuple[Rule, ...] = tuple(r for r in RULES if enabled[r.name])
         self._extracted_rules = tuple(r for r in self._rules if r.name not in RAW_TEXT_ONLY)
         self._policy: str = settings["comments"]
+        self._model = line_model.load() if settings["line_model"] else None
+        threshold = settings["line_threshold"]
+        self._threshold = self._model.threshold if threshold is None and self._model else threshold
 
     def transform(self, doc: Document) -> Edit:
         """Apply the enabled rules until the text stops changing, then tidy whitespace."""
         editor = TextEditor(doc.text, self.name)
         opts = RuleOptions(comments=self._policy, author=doc.author)
         rules = self._extracted_rules if doc.extracted else self._rules
-        budget = MAX_CYCLES * len(rules)
-        while budget > 0 and self._settle(editor, opts, rules):
-            budget -= len(rules)
-            if not _tidy(editor):
-                break
+        self._run_rules(editor, opts, rules)
+        judge = self._model is not None and not doc.extracted
+        counts = self._run_model(editor, opts, rules) if judge else {}
         fields = {
             key: value
             for key, value in page_fields(editor).items()
@@ -81,7 +112,51 @@ class Boilerplate(Transform):
         spans = sorted(editor.spans, key=lambda span: span.offset)
         comments = first_kept_comment(spans, editor.text, editor.current_offset)
         metadata = {COMMENTS_OFFSET: comments} if comments is not None else {}
-        return Edit(editor.text, spans, fields, metadata=metadata, position=editor.current_offset)
+        return Edit(editor.text, spans, fields, counts=counts, metadata=metadata, position=editor.current_offset)
+
+    def _run_rules(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...]) -> None:
+        """The named rules, in cycle, until none finds anything (whitespace tidied)."""
+        budget = MAX_CYCLES * len(rules)
+        while budget > 0 and self._settle(editor, opts, rules):
+            budget -= len(rules)
+            if not _tidy(editor):
+                break
+
+    def _run_model(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...]) -> dict[str, int]:
+        """Model rounds until one judges the current text and deletes nothing.
+
+        The first round judges the text the stage received, as the model was trained (with
+        its Markdown links and every line of chrome); what is left of its lines goes. A
+        decision depends on the lines around, so later rounds judge the text as it now is,
+        with the rules run again in between, until a round deletes nothing: the stage is
+        then idempotent (its output is a text the model and the rules leave alone). A page
+        that has not settled after MAX_MODEL_ROUNDS is counted in `line_model_unsettled`.
+        """
+        for round_ in range(MAX_MODEL_ROUNDS):
+            first = round_ == 0
+            found = self._boilerplate_lines(editor.original if first else editor.text)
+            deleted = _delete_lines(editor, found) if first else _delete_current(editor, found)
+            if not deleted and (not first or editor.text == editor.original):
+                return {}
+            if deleted:
+                _tidy(editor)
+                self._run_rules(editor, opts, rules)
+        return {"line_model_unsettled": 1}
+
+    def _boilerplate_lines(self, text: str) -> list[tuple[int, int, float]]:
+        """(start, end, score) of each line of `text` the model calls boilerplate; `end`
+        takes the line's newline, `score` is the model's probability of boilerplate."""
+        if "\n" not in text.strip():
+            return []
+        assert self._model is not None
+        lines = text.split("\n")
+        keep, content = self._model.scores(lines)
+        starts = np.cumsum([0] + [len(line) + 1 for line in lines])
+        return [
+            (int(starts[i]), min(int(starts[i + 1]), len(text)), round(1.0 - float(p), 4))
+            for i, p in zip(keep, content)
+            if p < self._threshold
+        ]
 
     def _settle(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...]) -> bool:
         """Run the rules in cycle until all of them pass over the text in a row; any deletion?"""
@@ -106,6 +181,31 @@ class Boilerplate(Transform):
             else:
                 quiet += 1
         return changed
+
+
+def _delete_lines(editor: TextEditor, lines: list[tuple[int, int, float]]) -> bool:
+    """Delete what the named rules left of each judged line; whether anything went."""
+    if not lines:
+        return False
+    pieces = editor.surviving_ranges([(start, end) for start, end, _ in lines])
+    ranges = [
+        (lo, hi, "line_model", score)
+        for (_, _, score), survived in zip(lines, pieces)
+        for lo, hi in survived
+        if editor.text[lo:hi].strip()
+    ]
+    return editor.delete_scored(ranges) > 0
+
+
+def _delete_current(editor: TextEditor, lines: list[tuple[int, int, float]]) -> bool:
+    """Delete judged lines of the current text, each cut where earlier deletions joined
+    pieces of the input (a span is one piece of the input); whether anything went."""
+    ranges = [
+        (lo, hi, rule, score)
+        for start, end, score in lines
+        for lo, hi, rule in contiguous_pieces([(start, end, "line_model")], editor.original_offset)
+    ]
+    return editor.delete_scored(ranges) > 0
 
 
 def _lacking(text: str) -> int:
