@@ -141,3 +141,22 @@ def test_raw_text_only_rules_exist() -> None:
     from cleaner.stages.boilerplate.registry import BY_NAME, RAW_TEXT_ONLY
 
     assert RAW_TEXT_ONLY <= set(BY_NAME)
+
+
+def test_pathological_lines_take_bounded_time() -> None:
+    """Lines of spaces and separators that made the comment-header, byline and wire-dateline
+    patterns backtrack over every split of the run (35 s for this 12 KB page before; 0.15 s
+    now). The bound is loose on purpose: it only catches backtracking that is back."""
+    import time
+
+    shapes = (
+        "abc" + "\u00a0 " * 50 + "x",
+        "By John" + " \u00a0" * 66,
+        "March 3, 2020" + " ," * 40 + " zz",
+        "Paris" + ", " * 120 + "(EIN Presswire)",
+    )
+    text = "\n\n".join(shapes * 20)
+    stage = Boilerplate(validate({}, Boilerplate.options, "boilerplate"))
+    started = time.perf_counter()
+    stage.transform(Document(id="d", text=text, source="d"))
+    assert time.perf_counter() - started < 8.0

@@ -92,7 +92,7 @@ WIRES = (
 )
 _PLACE = r"[A-ZÀ-Ý][^\n/()]{1,100}?"
 WIRE_DATELINE = re.compile(
-    rf"(?:{_PLACE}[,\s]*(?:{DATE}\s*)?)?"
+    rf"(?:{_PLACE}[,\s]*+(?:{DATE}\s*+)?)?"
     rf"(?:/\s*(?:{WIRES})\s*/|\(\s*(?:{WIRES})\s*\)|--\s*\(\s*(?:{WIRES})\s*\)\s*--)"
     rf"\s*(?:(?:{DATE})\s*/?\s*)?(?:--|—|–|-)?[ \t]*",
     _I,
@@ -154,28 +154,34 @@ SAYS = (
     r"(?:says|said|wrote|sagt|schreibt|schrieb|dit|a dit|a écrit|dice|dijo|escribió|scrive"
     r"|ha scritto|diz|disse|escreveu|zegt|schreef|pisze|napisał)\s*:?"
 )
+#: Possessive separators: each run of spaces and dashes is taken once, never re-split between
+#: neighbouring quantifiers (backtracking over all the splits of a line of alternating
+#: no-break spaces and spaces took seconds per line; now linear in the name's length).
 COMMENT_HEADER = re.compile(
-    rf"(?P<name>\S.{{0,60}}?)[\s,|–—-]*(?:on|am|le|el|il|em|op|dnia)?\s*(?P<date>{DATE})"
-    rf"(?P<time>\s*,?\s*{TIME})?\s*(?:{SAYS}|#?\d{{0,4}}|\||·)?",
+    rf"(?P<name>\S.{{0,60}}?)[\s,|–—-]*+(?:on|am|le|el|il|em|op|dnia)?\s*+(?P<date>{DATE})"
+    rf"(?P<time>\s*+,?\s*+{TIME})?\s*+(?:{SAYS}|#?\d{{0,4}}|\||·)?",
     _I,
 )
 COMMENT_SAYS = re.compile(rf"(?P<name>\S.{{0,60}}?)\s+{SAYS}", _I)
 COMMENT_DATETIME = re.compile(rf"(?:on\s+)?{DATE}\s*,?\s*{TIME}", _I)
 
 # --- bylines (matched on a stripped line) -------------------------------------------------
+# Runs of spaces are matched possessively (`\s++`, `\s*+`) wherever what follows cannot start
+# with a space: the same lines match, but a line of many spaces is not re-split between
+# neighbouring quantifiers (tens of milliseconds per line, seconds per page, before).
 _BY = r"(?:by|von|par|por|di|door|przez|av|af)"
 _JOINERS = r"(?:on|am|le|el|il|op|em|dnia|at|um)"
 _NAME = (
-    rf"(?P<name>[^\W\d_][\w.'’-]*(?:\s+&?\s*(?!{_JOINERS}\b)[\w.'’-]+){{0,6}}"
-    r"(?:\s*,\s*[A-Z][A-Za-z.]{0,6}){0,3})"
+    rf"(?P<name>[^\W\d_][\w.'’-]*(?:\s++&?\s*+(?!{_JOINERS}\b)[\w.'’-]+){{0,6}}"
+    r"(?:\s*+,\s*+[A-Z][A-Za-z.]{0,6}){0,3})"
 )
-_WHEN = rf"(?P<date>{DATE})(?:\s*,?\s*{TIME})?"
+_WHEN = rf"(?P<date>{DATE})(?:\s*+,?\s*+{TIME})?"
 _LEAD = (
     r"(?:posted|published|written|updated|last updated|veröffentlicht|aktualisiert|publié|"
     r"mis à jour|publicado|actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|"
     r"opublikowano|zaktualizowano)"
 )
-_JOIN = rf"\s*(?:[|·•—–,-]|\b{_JOINERS}\b)?\s*"
+_JOIN = rf"\s*+(?:[|·•—–,-]|\b{_JOINERS}\b)?\s*+"
 #: Strong bylines: an author and a date ("March 1, 2019 by Kelly", "by X on 5 September 2011").
 BYLINE_STRONG = (
     re.compile(rf"(?:{_LEAD}\s+(?:{_JOINERS}\s+)?)?{_WHEN}\s*(?:[|·•—–-]\s*)?{_BY}\s+{_NAME}", _I),
