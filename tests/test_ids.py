@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.document import Document
-from cleaner.io.readers.base import ReadFailure
+from cleaner.io.items import ReadFailure
 from cleaner.pipeline.ids import IdRegistry, reject_repeated_ids
 
 ID = st.text(alphabet="ab\x00é\ud800", min_size=0, max_size=4)

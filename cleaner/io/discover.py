@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cleaner.errors import InputError
 from cleaner.io.names import escape_name
-from cleaner.io.readers.base import ReadFailure, ReadSkip
+from cleaner.io.items import ReadFailure, ReadSkip
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from cleaner.document import Document
-from cleaner.io.readers.base import Deferred, ReadFailure, ReadSkip
+from cleaner.io.items import Deferred, ReadFailure, ReadSkip
 from cleaner.pipeline import rows
 from cleaner.pipeline.outcomes import Errored, Outcome, Removed, errored_from_failure, removed_from_skip
 from cleaner.pipeline.stats import StageStats

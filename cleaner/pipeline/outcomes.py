@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from cleaner.document import Document, Drop
-from cleaner.io.readers.base import ReadFailure, ReadSkip
+from cleaner.io.items import ReadFailure, ReadSkip
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from cleaner.io.discover import InputFile
 from cleaner.io.readers import read_file
 from collections import Counter
 
-from cleaner.io.readers.base import Deferred, FileNote, Item, ReadFailure, ReadSkip
+from cleaner.io.items import Deferred, FileNote, Item, ReadFailure, ReadSkip
 from cleaner.options import Settings
 
 

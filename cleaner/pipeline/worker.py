@@ -23,7 +23,7 @@ from cleaner.config import Config
 from cleaner.document import COMMENTS_OFFSET, Document, Drop
 from cleaner.errors import RecordError
 from cleaner.executors import heartbeat
-from cleaner.io.readers.base import Deferred, ReadFailure, ReadSkip
+from cleaner.io.items import Deferred, ReadFailure, ReadSkip
 from cleaner.pipeline.ids import reject_repeated_ids
 from cleaner.pipeline.outcomes import (
     Errored,

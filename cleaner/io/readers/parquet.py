@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from cleaner.errors import RecordError
 from cleaner.io.decode import decode_bytes
-from cleaner.io.readers.base import Deferred, FileNote, ItemStream, ReadFailure
+from cleaner.io.items import Deferred, FileNote, ItemStream, ReadFailure
 from cleaner.io.readers.records import FieldMap, record_to_item
 from cleaner.options import Settings
 

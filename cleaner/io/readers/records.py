@@ -22,7 +22,7 @@ from typing import Any
 from cleaner.document import Document
 from cleaner.errors import NotText, RecordError
 from cleaner.io.decode import decode_bytes
-from cleaner.io.readers.base import Item, ReadSkip, record_id
+from cleaner.io.items import Item, ReadSkip, record_id
 from cleaner.options import Settings
 
 _META = ("url", "title", "date", "crawl_date", "author")

@@ -7,7 +7,7 @@ from typing import BinaryIO
 from cleaner.document import Document
 from cleaner.errors import NotText, RecordError
 from cleaner.io.decode import decode_bytes
-from cleaner.io.readers.base import ItemStream, ReadFailure, ReadSkip
+from cleaner.io.items import ItemStream, ReadFailure, ReadSkip
 from cleaner.options import Settings
 
 

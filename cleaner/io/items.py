@@ -1,4 +1,4 @@
-"""What readers yield besides documents, and the knobs they share.
+"""What readers yield besides documents: the items of a file's stream.
 
 A reader turns one input file into an ordered stream of items: `Document`s, `ReadFailure`s
 (a record that could not be read: a row of errors.parquet) and `ReadSkip`s (a record that was
