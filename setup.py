@@ -3,6 +3,8 @@
 Everything else lives in pyproject.toml. The C extension speeds up shingle hashing and
 MinHash signatures; when no compiler is available the build goes on without it and the
 pure-Python/numpy reference kernel (bit-identical results, just slower) is used instead.
+The source folder is not named like the module: a folder `cleaner/_native/` would import as
+a namespace package wherever the extension is not built, and look like a stale build.
 """
 
 from setuptools import Extension, setup
@@ -11,7 +13,7 @@ setup(
     ext_modules=[
         Extension(
             "cleaner._native",
-            sources=["cleaner/_native/native.c"],
+            sources=["cleaner/csrc/native.c"],
             extra_compile_args=["-O3", "-std=c99"],
             optional=True,
         )

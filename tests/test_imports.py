@@ -34,3 +34,26 @@ def test_every_module_imports_alone() -> None:
     count, *failed = done.stdout.strip().split("\n")
     assert int(count) > 50
     assert [line for line in failed if line] == []
+
+
+def test_without_the_extension_the_reference_kernel_is_used_quietly(tmp_path) -> None:
+    """No compiler, no `cleaner/_native*.so`: the NumPy twin runs and nothing warns."""
+    import shutil
+    from pathlib import Path
+
+    import cleaner
+
+    copy = tmp_path / "cleaner"
+    shutil.copytree(Path(cleaner.__file__).parent, copy, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    script = (
+        "import logging, sys\n"
+        "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "logging.basicConfig()\n"
+        "import cleaner.dedup.kernels as k\n"
+        "assert k.__file__.startswith(sys.path[0]), k.__file__\n"
+        "print(k.BACKEND)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stdout.strip() == "reference"
+    assert done.stderr == ""

@@ -42,6 +42,8 @@ def _load_native() -> ModuleType | None:
         from cleaner import _native  # type: ignore[attr-defined]
     except ImportError:
         return None
+    if getattr(_native, "__file__", None) is None:  # a leftover folder, not the extension
+        return None
     missing = [name for name in _FUNCTIONS if not hasattr(_native, name)]
     if missing:
         log.warning("cleaner._native is stale (lacks %s); using the slower reference kernels. "

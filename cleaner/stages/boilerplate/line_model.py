@@ -7,7 +7,7 @@ lines of a numbered list then share one score, so a list is kept or dropped whol
 whose probability is below the model's threshold is boilerplate; the stage judges the page
 again after each deletion until nothing changes (see `Boilerplate._run_model`).
 
-Trees are evaluated by the native kernel (`forest_raw` in cleaner/_native) or, without it,
+Trees are evaluated by the native kernel (`forest_raw` in cleaner/csrc/native.c) or, without it,
 by its NumPy twin with bit-identical results: no ML runtime is needed at clean time, and the
 model loads once per process.
 """
