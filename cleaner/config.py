@@ -219,7 +219,12 @@ def parse_stages(items: Any) -> tuple[StageSpec, ...]:
         if any(s.name == name for s in specs):
             raise ConfigError(f"stages[{index}]: {name!r} is listed twice; each stage runs at most once")
         cls = stage_class(name)
-        specs.append(StageSpec(name, validate(options, cls.options, f"stages[{index}].{name}")))
+        settings = validate(options, cls.options, f"stages[{index}].{name}")
+        try:
+            cls.check_settings(settings)
+        except ValueError as exc:
+            raise ConfigError(f"stages[{index}].{name}: {exc}") from None
+        specs.append(StageSpec(name, settings))
     _check_order([s.name for s in specs])
     return tuple(specs)
 

@@ -3,6 +3,7 @@ and what is allowed, and it stops the run (exit 2) before any input is read."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,42 @@ def test_ray_executor_without_ray_is_a_config_error(monkeypatch: pytest.MonkeyPa
         parse_config({"executor": {"kind": "ray"}, "stages": ["dedup"]}, "test")
     assert caught.value.message == "executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray'"
     assert caught.value.hint == "pip install 'cleaner[ray]', or set executor.kind: local"
+
+
+@pytest.mark.parametrize(
+    ("stage", "options", "message"),
+    [
+        ("dedup", {"bands": 64, "rows": 4}, "exceeds num_perm"),
+        ("passages", {"min_run": 4, "ngram": 5}, "min_run (4) must be at least ngram (5)"),
+    ],
+)
+def test_options_that_do_not_go_together_are_refused_before_any_input(stage: str, options: dict, message: str) -> None:
+    """Each value is valid alone; the engine's own checks refuse the pair, with the list path."""
+    with pytest.raises(ConfigError, match=rf"^stages\[1\]\.{stage}: .*{re.escape(message)}"):
+        parse_config({"stages": ["encoding", {stage: options}]}, "test")
+
+
+def test_config_check_refuses_what_run_refuses(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("stages:\n  - dedup: {bands: 64, rows: 4}\n")
+    done = run_clean("config", "--check", str(config), check=False)
+    assert done.returncode == 2
+    assert "stages[0].dedup: bands x rows = 64 x 4 = 256 exceeds num_perm = 128" in done.stderr
+
+
+@pytest.mark.parametrize("stage", ["dedup", "passages"])
+def test_stage_option_defaults_are_the_engine_defaults(stage: str) -> None:
+    """The stage options and the engine's settings dataclass name the same defaults."""
+    import dataclasses
+
+    from cleaner.stages import stage_class
+    from cleaner.stages.base import engine_config
+    from cleaner.options import defaults
+
+    cls = stage_class(stage)
+    settings = defaults(cls.options)
+    config = engine_config(type(cls(settings).config), settings)
+    engine = {f.name: f.default for f in dataclasses.fields(config)}
+    shared = [opt.name for opt in cls.options if opt.name in engine]
+    assert len(shared) >= 8
+    assert {name: settings[name] for name in shared} == {name: engine[name] for name in shared}

@@ -10,6 +10,7 @@ runs it in three steps, see its docstring.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,20 @@ class Stage(ABC):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        """Raise ValueError when options that are each valid do not go together.
+
+        Called while config.yaml is validated, before any input is read, so that
+        `clean config --check` refuses what `clean run` would refuse."""
+
+
+def engine_config(config_class: type[Any], settings: Settings) -> Any:
+    """The engine's settings dataclass filled from the stage options of the same names: the
+    engine's `__post_init__` holds the checks, so they are written once."""
+    names = {f.name for f in dataclasses.fields(config_class)}
+    return config_class(**{key: value for key, value in settings.items() if key in names})
 
 
 class Transform(Stage):

@@ -19,7 +19,7 @@ from cleaner.dedup.index import VERIFY_CHOICES, DocConfig, DocResult, DocumentIn
 from cleaner.document import Document, Drop
 from cleaner.errors import ConfigError
 from cleaner.options import Option, Settings
-from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage
+from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage, engine_config
 
 
 class DocumentDedup(GlobalStage):
@@ -51,11 +51,13 @@ class DocumentDedup(GlobalStage):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         try:
-            self.config = DocConfig(threshold=settings.threshold, ngram=settings.ngram, num_perm=settings.num_perm,
-                                    bands=settings.bands, rows=settings.rows, keep=settings.keep,
-                                    verify=settings.verify, exact=settings.exact, max_partners=settings.max_partners)
+            self.config: DocConfig = engine_config(DocConfig, settings)
         except ValueError as exc:
             raise ConfigError(f"stages.dedup: {exc}") from None
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        engine_config(DocConfig, settings)
 
     def layout_table(self) -> list[tuple[float, float]]:
         """(Jaccard, probability of becoming a candidate) for the configured layout."""

@@ -33,7 +33,7 @@ from cleaner.dedup.passages import ACTION_CHOICES, PassageConfig, PassageIndex, 
 from cleaner.document import Document, Drop
 from cleaner.errors import ConfigError
 from cleaner.options import Option, Settings
-from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage
+from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage, engine_config
 from cleaner.stages.edits import TextEditor
 from cleaner.stages.passage_patterns import REFERS_BACK, SENTENCE_END
 
@@ -89,14 +89,13 @@ class PassageDedup(GlobalStage):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         try:
-            self.config = PassageConfig(min_words=settings.min_words, max_words=settings.max_words,
-                                        threshold=settings.threshold, min_run=settings.min_run,
-                                        ngram=settings.ngram, action=settings.action,
-                                        max_partners=settings.max_partners,
-                                        min_informative=settings.min_informative, whole_words=settings.whole_words,
-                                        max_df=settings.max_df, df_min_docs=settings.df_min_docs)
+            self.config: PassageConfig = engine_config(PassageConfig, settings)
         except ValueError as exc:
             raise ConfigError(f"stages.passages: {exc}") from None
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        engine_config(PassageConfig, settings)
 
     def sketch(self, docs: list[Document]) -> Any:
         return sketch_passages([doc.text for doc in docs], self.config)
