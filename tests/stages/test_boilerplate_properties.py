@@ -113,3 +113,28 @@ def test_guard_never_creates_a_word(text: str, ranges: list[tuple[int, int]]) ->
         pos = end
     kept.append(text[pos:])
     assert _words_subset("".join(kept), text)
+
+
+_HEADER_WORDS = ["John", "Smith", "on", "March", "3,", "2020", "at", "10:15", "pm", "says:", "wrote", "|", "-",
+                 "#12", "12", "May", "2019", "Reply", "\u00a0", "am", "Ann", "3.4.2019", "um", "Uhr", "said"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HEADER_WORDS), min_size=1, max_size=9))
+def test_comment_header_prefilter_changes_no_decision(words: list[str]) -> None:
+    """The cheap tests before the header patterns (a digit for a dated header, a "says" word
+    for the other shape) only skip lines the patterns would refuse."""
+    from cleaner.stages.boilerplate import comments
+    from cleaner.stages.boilerplate import patterns as pat
+
+    text = " ".join(words).strip()
+    expected = None
+    if len(text) <= 110 and not text.startswith("|"):
+        found = pat.COMMENT_HEADER.fullmatch(text)
+        if found and found["time"] and comments._name_ok(found["name"]):
+            expected = (comments._clean_name(found["name"]), True)
+        else:
+            found = pat.COMMENT_SAYS.fullmatch(text)
+            if found and comments._name_ok(found["name"]):
+                expected = (comments._clean_name(found["name"]), False)
+    assert comments._header_of(text) == expected

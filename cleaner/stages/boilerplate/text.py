@@ -124,6 +124,7 @@ def block_deletion(text: str, block: Block, rule: str) -> Deletion:
     return (block.start, min(block.end + 1, len(text)), rule)
 
 
+@lru_cache(maxsize=1 << 16)
 def core(line: str) -> str:
     """A line reduced to its words: decoration and a wrapping markdown link stripped, lowercased.
 
