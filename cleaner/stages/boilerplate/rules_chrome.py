@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate.options import RuleOptions
@@ -24,6 +25,7 @@ from cleaner.stages.boilerplate.phrases import (
     SHARE_WORDS,
 )
 from cleaner.stages.boilerplate.text import (
+    Line,
     approx_words,
     core,
     line_deletion,
@@ -44,12 +46,19 @@ def _whole_lines(
     text: str, rule: str, test: Callable[[str], object], max_words: int = 20
 ) -> list[Deletion]:
     """Delete every short line whose `core` passes `test`."""
-    out = []
-    for line in short_lines(text):
-        key = core(line.text)
-        if key and len(key.split()) <= max_words and test(key):
-            out.append(line_deletion(text, line, rule))
-    return out
+    return [
+        line_deletion(text, line, rule)
+        for line, key, words in _cores(text)
+        if words <= max_words and test(key)
+    ]
+
+
+@lru_cache(maxsize=4)
+def _cores(text: str) -> tuple[tuple[Line, str, int], ...]:
+    """(line, core, words) of each short line with words on it: the same for every
+    whole-line rule over one text, so worked out once."""
+    found = ((line, core(line.text)) for line in short_lines(text))
+    return tuple((line, key, len(key.split())) for line, key in found if key)
 
 
 def nav(text: str, opts: RuleOptions) -> list[Deletion]:
