@@ -8,7 +8,7 @@ with a did-you-mean for misspelt names; the CLI turns it into exit code 2.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,6 @@ class Config:
     output: Settings
     executor: Settings
     source: str = "built-in defaults"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_plain(self) -> dict[str, Any]:
         """The resolved config (every option, defaults filled in) as plain data."""

@@ -46,10 +46,6 @@ class TableWriter:
         if self._pending_rows >= self.row_group_rows:
             self._write_pending(final=False)
 
-    def write_table(self, table: pa.Table) -> None:
-        for batch in table.cast(self.schema).to_batches():
-            self.write_batch(batch)
-
     def close(self) -> None:
         self._write_pending(final=True)
         self._writer.close()

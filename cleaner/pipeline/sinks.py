@@ -16,9 +16,6 @@ from cleaner.io import schemas
 from cleaner.io.writers import PartitionedWriter, TableWriter
 from cleaner.options import Settings
 
-#: Output name -> schema, for the files written batch by batch.
-TABLES = {"data": schemas.DATA, "removed": schemas.REMOVED, "spans": schemas.SPANS, "errors": schemas.ERRORS, "clusters": schemas.CLUSTERS}
-
 
 class OutputSinks:
     """Writers for every output file of one run, rooted at the staging folder."""

@@ -26,7 +26,6 @@ class ReadCounts:
 
     records: int = 0
     files: int = 0
-    bytes_done: int = 0
     notes: Counter[str] = field(default_factory=Counter)
 
 
@@ -47,7 +46,6 @@ def read_items(files: list[InputFile], refused: list[ReadFailure | ReadSkip], se
             counts.records += 1
             yield item
         counts.files += 1
-        counts.bytes_done += file.size
         if on_file_done is not None:
             on_file_done(file.size)
 

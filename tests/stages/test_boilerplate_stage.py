@@ -138,9 +138,9 @@ def test_extracted_text_still_loses_precise_chrome_and_bylines() -> None:
 
 
 def test_raw_text_only_rules_exist() -> None:
-    from cleaner.stages.boilerplate.registry import BY_NAME, RAW_TEXT_ONLY
+    from cleaner.stages.boilerplate.registry import RAW_TEXT_ONLY
 
-    assert RAW_TEXT_ONLY <= set(BY_NAME)
+    assert RAW_TEXT_ONLY <= {rule.name for rule in RULES}
 
 
 def test_pathological_lines_take_bounded_time() -> None:

@@ -85,9 +85,6 @@ RULES: tuple[Rule, ...] = (
     Rule("rejoin", lay.rejoin, "captions inside a cut sentence; the two halves rejoin", BLOCKS),
 )
 
-#: Config name -> rule.
-BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
-
 #: Rules that are precise only on text scraped with its markup and layout, so they do not
 #: run on text the html stage extracted (`Document.extracted`): there `#`, `___`, `*` and
 #: `[x](y)` are what the page shows, blocks are the DOM's (a cut sentence is not an image's
