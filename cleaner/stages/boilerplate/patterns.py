@@ -150,10 +150,11 @@ DISCLAIMER = re.compile(
 )
 
 # --- comments and bylines ---------------------------------------------------------------
-SAYS = (
-    r"(?:says|said|wrote|sagt|schreibt|schrieb|dit|a dit|a écrit|dice|dijo|escribió|scrive"
-    r"|ha scritto|diz|disse|escreveu|zegt|schreef|pisze|napisał)\s*:?"
+_SAYS_WORDS = (
+    r"says|said|wrote|sagt|schreibt|schrieb|dit|a dit|a écrit|dice|dijo|escribió|scrive"
+    r"|ha scritto|diz|disse|escreveu|zegt|schreef|pisze|napisał"
 )
+SAYS = rf"(?:{_SAYS_WORDS})\s*:?"
 #: Possessive separators: each run of spaces and dashes is taken once, never re-split between
 #: neighbouring quantifiers (backtracking over all the splits of a line of alternating
 #: no-break spaces and spaces took seconds per line; now linear in the name's length).
@@ -164,8 +165,7 @@ COMMENT_HEADER = re.compile(
 )
 COMMENT_SAYS = re.compile(rf"(?P<name>\S.{{0,60}}?)\s+{SAYS}", _I)
 #: What every COMMENT_SAYS line holds: a cheap test before the costly pattern.
-SAYS_WORD = re.compile(r"\s(?:says|said|wrote|sagt|schreibt|schrieb|dit|a dit|a écrit|dice|dijo|escribió"
-                       r"|scrive|ha scritto|diz|disse|escreveu|zegt|schreef|pisze|napisał)", _I)
+SAYS_WORD = re.compile(rf"\s(?:{_SAYS_WORDS})", _I)
 COMMENT_DATETIME = re.compile(rf"(?:on\s+)?{DATE}\s*,?\s*{TIME}", _I)
 
 # --- bylines (matched on a stripped line) -------------------------------------------------
