@@ -27,10 +27,21 @@ import os
 import sys
 from pathlib import Path
 
+from measure import Measurement
 from peers import choose_peers
 from peers.common import read_removed
-from measure import Measurement
-from peers.harness import BENCH, OURS, REPO, Runs, ours_kept, ours_version, run_interleaved, run_ours, run_peer, table
+from peers.harness import (
+    BENCH,
+    OURS,
+    REPO,
+    Runs,
+    ours_kept,
+    ours_version,
+    run_interleaved,
+    run_ours,
+    run_peer,
+    table,
+)
 
 IMDB = REPO.parent / "shared" / "data" / "imdb-reviews" / "aclimdb-100k.jsonl.xz"
 SHARDS = BENCH / "imdb" / "shards"

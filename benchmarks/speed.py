@@ -58,8 +58,18 @@ from pathlib import Path
 from measure import Measurement
 from peers import PEERS, choose_peers
 from peers.common import read_removed
-from peers.harness import (BENCH, BENCHMARKS, OURS, Runs, ours_removed_ids, ours_version, run_interleaved, run_ours,
-                           run_peer, table)
+from peers.harness import (
+    BENCH,
+    BENCHMARKS,
+    OURS,
+    Runs,
+    ours_removed_ids,
+    ours_version,
+    run_interleaved,
+    run_ours,
+    run_peer,
+    table,
+)
 
 SEED = 1
 TARGET_RATIO, TARGET_F1, TARGET_MB = 0.4, 0.97, 400

@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -62,9 +61,9 @@ def root(
 def run(
     input: Path = typer.Option(Path("raw"), "--input", "-i", help="Folder (walked recursively, sorted) or single file to read."),
     output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder, replaced atomically when the run succeeds."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file [default: config.yaml if present, else built-in defaults]."),
+    config: Path | None = typer.Option(None, "--config", "-c", help="Configuration file [default: config.yaml if present, else built-in defaults]."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (1 = run in this process)."),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Process only the first N records, for a quick look."),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Process only the first N records, for a quick look."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
 ) -> None:
@@ -105,7 +104,7 @@ def run(
 
 @app.command("config")
 def config_command(
-    check: Optional[Path] = typer.Option(None, "--check", help="Validate this file and print it resolved [default: config.yaml if present]."),
+    check: Path | None = typer.Option(None, "--check", help="Validate this file and print it resolved [default: config.yaml if present]."),
     defaults: bool = typer.Option(False, "--defaults", help="Print the commented default configuration instead."),
 ) -> None:
     """Validate a configuration and print it with every default filled in.
@@ -147,7 +146,7 @@ LEVELS = ("document", "passage")
 @clusters_app.command("list")
 def clusters_list(
     output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder of `clean run`."),
-    level: Optional[str] = typer.Option(None, "--level", help="Only `document` or `passage` clusters."),
+    level: str | None = typer.Option(None, "--level", help="Only `document` or `passage` clusters."),
     min_size: int = typer.Option(2, "--min-size", min=1, help="Only clusters with at least N members."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     plain: bool = typer.Option(False, "--plain", help="Print tab-separated lines (a header, then one cluster a line) instead of a table."),
@@ -226,11 +225,11 @@ def inspect(
 
 @app.command()
 def layout(
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Take the dedup options from this file [default: config.yaml if present]."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", help="Override dedup.threshold."),
-    num_perm: Optional[int] = typer.Option(None, "--num-perm", help="Override dedup.num_perm."),
-    bands: Optional[int] = typer.Option(None, "--bands", help="Override dedup.bands."),
-    rows: Optional[int] = typer.Option(None, "--rows", help="Override dedup.rows."),
+    config: Path | None = typer.Option(None, "--config", "-c", help="Take the dedup options from this file [default: config.yaml if present]."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Override dedup.threshold."),
+    num_perm: int | None = typer.Option(None, "--num-perm", help="Override dedup.num_perm."),
+    bands: int | None = typer.Option(None, "--bands", help="Override dedup.bands."),
+    rows: int | None = typer.Option(None, "--rows", help="Override dedup.rows."),
 ) -> None:
     """Print the LSH band/row layout of the dedup stage and how likely a pair of documents
     with Jaccard 0.5 ... 0.95 is to become a candidate (every candidate is then verified).

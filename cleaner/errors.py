@@ -7,6 +7,11 @@ replace) is a `CleanerError` carrying a one-line message and a hint; the CLI pri
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cleaner.pipeline.runner import RunSummary
+
 
 class CleanerError(Exception):
     """Base class: a problem the user can fix, described in one line."""
@@ -46,7 +51,7 @@ class TooManyErrors(CleanerError):
 
     exit_code = 3
 
-    def __init__(self, message: str, hint: str | None = None, summary: object = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, summary: RunSummary | None = None) -> None:
         super().__init__(message, hint)
         self.summary = summary
 

@@ -17,7 +17,7 @@ from typing import Any
 from cleaner.errors import ConfigError
 
 _TYPE_NAMES = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
-_PLURAL_NAMES = {bool: "booleans", int: "integers", float: "numbers", str: "strings"}
+_PLURAL_NAMES: dict[type | None, str] = {bool: "booleans", int: "integers", float: "numbers", str: "strings"}
 
 
 @dataclass(frozen=True)

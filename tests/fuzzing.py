@@ -39,8 +39,8 @@ import pyarrow.parquet as pq
 
 from cleaner.config import Config, parse_config
 from cleaner.io.discover import InputFile
-from cleaner.io.readers import read_file
 from cleaner.io.items import FileNote
+from cleaner.io.readers import read_file
 from cleaner.pipeline.runner import RunOptions, run_pipeline
 
 HTML_BYTES = 16 << 10

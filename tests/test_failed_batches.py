@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cleaner.config import parse_config
 from cleaner.document import Document
 from cleaner.io.items import ReadFailure, ReadSkip
 from cleaner.io.readers.jsonl import UnparsedLine
 from cleaner.io.readers.records import FieldMap
-from cleaner.config import parse_config
 from cleaner.pipeline.failed import failed_batch_result
 from cleaner.pipeline.intermediate import pack
 from cleaner.pipeline.worker import BatchTask

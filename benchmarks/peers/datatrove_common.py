@@ -52,7 +52,12 @@ def minhash_steps(read, workdir: Path, config: MinhashConfig, tokenizer, shards:
     signatures of what `read()` yields, buckets, clusters, then `read()` again through
     `MinhashDedupFilter` (removed documents to `exclusion_writer`) into `writers`."""
     from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.dedup import MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupFilter, MinhashDedupSignature
+    from datatrove.pipeline.dedup import (
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupFilter,
+        MinhashDedupSignature,
+    )
 
     def logs(name: str) -> str:
         return str(workdir / "logs" / name)

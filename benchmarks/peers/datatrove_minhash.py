@@ -21,7 +21,6 @@ from peers.common import PeerResult, corpus_files, package_version
 
 
 def run(corpus: Path, workdir: Path, workers: int) -> PeerResult:
-    from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 

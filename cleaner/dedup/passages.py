@@ -66,6 +66,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cleaner.dedup import clusters, kernels, lsh
 from cleaner.dedup.runtime import Clock
@@ -159,7 +160,9 @@ def document_frequencies(doc: np.ndarray, words: np.ndarray) -> tuple[np.ndarray
     wide = len(doc) and int(doc.max()) >= 1 << (32 - DF_BITS)
     kind = np.uint64 if wide else np.uint32  # 32-bit keys sort twice as fast
     mask = kind((1 << DF_BITS) - 1)
-    per_doc = sorted_unique(np.sort((doc.astype(kind) << kind(DF_BITS)) | (words.astype(kind) & mask)))
+    doc_keys: npt.NDArray[np.unsignedinteger[Any]] = doc.astype(kind)
+    word_keys: npt.NDArray[np.unsignedinteger[Any]] = words.astype(kind)
+    per_doc = sorted_unique(np.sort((doc_keys << kind(DF_BITS)) | (word_keys & mask)))
     bucket = np.sort((per_doc & mask).astype(np.uint32))
     first = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1]))) if len(bucket) else bucket
     count = np.diff(np.append(first, len(bucket))).astype(np.uint32)

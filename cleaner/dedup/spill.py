@@ -33,7 +33,7 @@ class Growable:
     """An append-only numpy vector that grows by doubling (amortised O(1) appends)."""
 
     def __init__(self, dtype: type) -> None:
-        self._data = np.zeros(1024, dtype=dtype)
+        self._data: np.ndarray = np.zeros(1024, dtype=dtype)
         self._len = 0
 
     def extend(self, values: np.ndarray) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import Literal, cast
 
 from rich.console import Console
 from rich.table import Table
@@ -60,8 +61,13 @@ def _wide(console: Console, width: int) -> Console:
     (`Console.print(width=...)` cannot exceed the terminal's width)."""
     if width <= console.width:
         return console
-    return Console(file=console.file, width=width, color_system=console.color_system, force_terminal=console.is_terminal,
+    return Console(file=console.file, width=width, color_system=_color_system(console), force_terminal=console.is_terminal,
                    no_color=console.no_color, highlight=False, legacy_windows=False)
+
+
+def _color_system(console: Console) -> Literal["standard", "256", "truecolor", "windows"] | None:
+    """`console.color_system`, typed as `Console` takes it (rich names one of these or None)."""
+    return cast('Literal["standard", "256", "truecolor", "windows"] | None', console.color_system)
 
 
 def _list_row(c: ClusterSummary) -> list[str]:

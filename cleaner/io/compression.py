@@ -63,7 +63,7 @@ def open_with_codec(path: Path, codec: str | None) -> BinaryIO:
     import pyarrow as pa
 
     raw = pa.CompressedInputStream(pa.OSFile(str(path)), "zstd")
-    return io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[arg-type]
+    return io.BufferedReader(raw, buffer_size=1 << 20)
 
 
 def strip_compression_suffix(name: str) -> str:
@@ -115,7 +115,7 @@ class SalvagingGzipReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         while not self._output and not self._done and self._error is None:
             self._output = memoryview(self._step())
         if self._output:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import InputError
-from cleaner.io.names import escape_name
 from cleaner.io.items import ReadFailure, ReadSkip
+from cleaner.io.names import escape_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Union
 
 from cleaner.document import Document
 
@@ -72,7 +71,7 @@ class Deferred:
         raise NotImplementedError
 
 
-Item = Union[Document, ReadFailure, ReadSkip, FileNote, Deferred]
+Item = Document | ReadFailure | ReadSkip | FileNote | Deferred
 ItemStream = Iterator[Item]
 
 

@@ -46,6 +46,7 @@ def _records(task: BatchTask) -> list[Any]:
     """The batch's records: reader items, parked documents, or parked output rows."""
     if task.items is not None:
         return list(task.items)
+    assert task.parcel is not None  # a task holds reader items or a parcel
     parked = task.parcel.load()
     if task.filter_parked:
         data, _spans = parked

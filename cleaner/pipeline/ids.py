@@ -25,6 +25,7 @@ from cleaner.io.compression import strip_compression_suffix
 from cleaner.io.formats import EXTENSIONS
 from cleaner.io.items import ReadFailure, ReadSkip, record_id
 
+
 def reject_repeated_ids(items: list, taken: frozenset[str], policy: str, id_field: str | None) -> list:
     """`items` with every Document whose id is in `taken`, or repeats an earlier one of the
     batch, handled by `policy` (see the module docstring)."""

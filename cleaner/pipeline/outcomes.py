@@ -7,7 +7,7 @@ The runner counts all three to check that every record read ends up exactly once
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from cleaner.document import Document, Drop
 from cleaner.io.items import ReadFailure, ReadSkip
@@ -44,7 +44,7 @@ class Errored:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-Outcome = Union[Document, Removed, Errored]
+Outcome = Document | Removed | Errored
 
 
 def removed_from_drop(doc: Document, drop: Drop) -> Removed:

@@ -13,6 +13,7 @@ Between passes the surviving documents wait in a compact on-disk intermediate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cleaner.stages.base import GlobalStage
@@ -39,5 +40,5 @@ def plan_segments(stage_names: list[str], is_global: dict[str, bool]) -> list[Se
     return segments
 
 
-def global_flags(stages: dict[str, object]) -> dict[str, bool]:
+def global_flags(stages: Mapping[str, object]) -> dict[str, bool]:
     return {name: isinstance(stage, GlobalStage) for name, stage in stages.items()}

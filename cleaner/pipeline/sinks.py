@@ -25,7 +25,7 @@ class OutputSinks:
         level = settings.compression_level if codec in ("zstd", "gzip") else None
         rows = settings.row_group_rows
         self._options = (rows, codec, level)
-        self.writers = {
+        self.writers: dict[str, TableWriter | PartitionedWriter] = {
             "data": PartitionedWriter(root / "data", schemas.DATA, settings.rows_per_file, *self._options),
             "removed": TableWriter(root / "removed.parquet", schemas.REMOVED, *self._options),
             "spans": TableWriter(root / "spans.parquet", schemas.SPANS, *self._options),

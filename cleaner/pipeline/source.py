@@ -7,16 +7,15 @@ whichever comes first, and depend only on the input, never on the worker count.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.document import Document
 from cleaner.io.discover import InputFile
-from cleaner.io.readers import read_file
-from collections import Counter
-
 from cleaner.io.items import Deferred, FileNote, Item, ReadFailure, ReadSkip
+from cleaner.io.readers import read_file
 from cleaner.options import Settings
 
 

@@ -92,8 +92,8 @@ def document_decisions(result: DocResult, config: DocConfig) -> Decisions:
     ids = result.ids
     decisions = Decisions(stats=result.stats)
     members: dict[int, list[int]] = {}
-    for i in np.flatnonzero(result.owner >= 0):
-        members.setdefault(int(result.owner[i]), []).append(int(i))
+    for member in np.flatnonzero(result.owner >= 0):
+        members.setdefault(int(result.owner[member]), []).append(int(member))
     for keeper in sorted(members):
         cluster_id = f"d:{ids[keeper]}"
         decisions.duplicate_counts[ids[keeper]] = len(members[keeper]) + 1

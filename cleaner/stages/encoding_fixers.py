@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from cleaner.stages import encoding_patterns as pat
 
@@ -188,7 +188,7 @@ def remove_invisible(text: str, zero_width: bool, bidi: bool) -> tuple[str, int,
     return text, removed_zw, removed_bidi
 
 
-def normalize(text: str, form: str) -> tuple[str, int]:
+def normalize(text: str, form: Literal["NFC", "NFD", "NFKC", "NFKD"]) -> tuple[str, int]:
     """Unicode normalization (`NFC`/`NFKC`); counts the words it produced (see `changed_words`)."""
     if unicodedata.is_normalized(form, text):
         return text, 0

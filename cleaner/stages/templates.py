@@ -95,6 +95,7 @@ def delete_lines(text: str, shares: dict[int, float], stage: str = "templates") 
     offset = 0
     for line, key, gone in zip(lines, keys, drop):
         if gone:
+            assert key is not None  # only lines whose key is in `shares` are dropped
             spans.append(Span(stage, RULE, offset, line, score=shares[key]))
         else:
             kept.append(line)

@@ -15,9 +15,9 @@ from cleaner.dedup.clusters import quality_score
 from cleaner.document import Document, Drop
 from cleaner.errors import ConfigError
 from cleaner.options import validate
-from tests.dedup.helpers import collect
 from cleaner.stages.base import Decisions
 from cleaner.stages.dedup import DocumentDedup
+from tests.dedup.helpers import collect
 
 _SYLLABLES = ["ka", "lo", "mi", "nu", "pe", "ra", "si", "to"]
 VOCAB = [a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in _SYLLABLES]  # 512 alphabetic words

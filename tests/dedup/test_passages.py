@@ -10,9 +10,9 @@ from cleaner.dedup.units import split_units
 from cleaner.document import Document
 from cleaner.errors import ConfigError
 from cleaner.options import validate
-from tests.dedup.helpers import collect
 from cleaner.stages.base import Decisions
 from cleaner.stages.passages import RULE, PassageDedup, Removal, cut_passages
+from tests.dedup.helpers import collect
 
 
 def make_stage(**options) -> PassageDedup:

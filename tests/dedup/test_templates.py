@@ -11,8 +11,16 @@ import numpy as np
 import pytest
 
 from cleaner.dedup.spill import PartitionedRows, StringSpill
-from cleaner.dedup.templates import (TemplateConfig, TemplateIndex, hash64, line_key, line_keys, page_lines, site_key,
-                                     sketch_templates)
+from cleaner.dedup.templates import (
+    TemplateConfig,
+    TemplateIndex,
+    hash64,
+    line_key,
+    line_keys,
+    page_lines,
+    site_key,
+    sketch_templates,
+)
 
 NAV = ["Home", "Products", "About us", "Contact"]
 FOOTER = "© 2024 Example Shop. All rights reserved."

@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 
 from cleaner.document import Document
 from cleaner.options import defaults, validate
-from cleaner.stages.boilerplate import Boilerplate
+from cleaner.stages.boilerplate import Boilerplate, line_model
 from cleaner.stages.boilerplate import line_features as lf
-from cleaner.stages.boilerplate import line_model
 from cleaner.stages.edits import TextEditor
 
 WORD = re.compile(r"\w+")

@@ -51,10 +51,10 @@ def normalize_arc_date(value: str | None) -> str | None:
     return moment.strftime(_FORMAT)
 
 
-def _build(*parts: str) -> datetime | None:
+def _build(year: str, month: str, day: str, hour: str, minute: str, second: str) -> datetime | None:
     """The datetime of (year, month, day, hour, minute, second) strings; None if impossible."""
     try:
-        return datetime(*(int(part) for part in parts))  # type: ignore[misc]
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError:
         return None
 

@@ -91,8 +91,8 @@ def media_type(values: list[str]) -> tuple[str | None, str | None]:
     """
     essence: str | None = None
     charset: str | None = None
-    for value in (part for value in values for part in value.split(",")):
-        kind, params = parse_content_type(value)
+    for part in (piece for value in values for piece in value.split(",")):
+        kind, params = parse_content_type(part)
         if kind is None or kind == "*/*":
             continue
         if kind != essence:
@@ -240,7 +240,7 @@ def _brotli_decompress() -> Callable[[bytes], bytes] | None:
     """`brotli.decompress` or `brotlicffi.decompress`, whichever is importable; else None."""
     for module in ("brotli", "brotlicffi"):
         try:
-            return importlib.import_module(module).decompress  # type: ignore[no-any-return]
+            return importlib.import_module(module).decompress
         except ImportError:
             continue
     return None

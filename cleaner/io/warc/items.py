@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +61,7 @@ class Malformed:
     url: str | None = None
 
 
-WarcItem = Union[WebPage, Skipped, Malformed]
+WarcItem = WebPage | Skipped | Malformed
 
 
 @dataclass(slots=True)

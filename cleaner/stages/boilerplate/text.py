@@ -166,7 +166,7 @@ def ends_mid_sentence(text: str) -> bool:
 def starts_lowercase(text: str) -> bool:
     """Begins with an all-lowercase word: the continuation of a sentence, not a new one."""
     found = _LETTER_WORD.match(text.lstrip())
-    return bool(found) and found.group(0).islower()
+    return found is not None and found.group(0).islower()
 
 
 def letter_words(text: str) -> list[str]:

@@ -92,7 +92,7 @@ def reads_as_title(text: str, min_words: int = MIN_TITLE_WORDS) -> bool:
 def _is_date(text: str) -> bool:
     """A date with at most two other words around it ("15th Dec 2025", "Monday, May 19")."""
     found = DATE_RE.search(text)
-    return bool(found) and len(text.split()) - len(found.group(0).split()) <= 2
+    return found is not None and len(text.split()) - len(found.group(0).split()) <= 2
 
 
 def _is_chrome(text: str) -> bool:
