@@ -17,7 +17,8 @@ import yaml
 from cleaner.errors import ConfigError
 from cleaner.io.readers.options import READER_OPTIONS
 from cleaner.options import Option, Settings, did_you_mean, show, show_key, validate
-from cleaner.stages import STAGES, stage_class
+from cleaner.stages import STAGES, UnknownStage, is_import_path, known_stages, stage_class
+from cleaner.stages.base import Stage
 
 OUTPUT_OPTIONS: tuple[Option, ...] = (
     Option("rows_per_file", int, 100_000, "Kept documents per data/part-NNNNN.parquet file.", minimum=1),
@@ -42,19 +43,25 @@ EXECUTOR_OPTIONS: tuple[Option, ...] = (
 
 SECTIONS = ("readers", "stages", "output", "executor")
 
-#: Stages whose position is constrained, with the reason shown to the user.
-_ORDER_RULES = (
-    ("html", None, "it produces the text every other stage reads, so it must come first"),
-    ("passages", "boilerplate", "known page chrome must be removed first or it forms false passage clusters"),
-)
-
-
 @dataclass(frozen=True)
 class StageSpec:
-    """One entry of the `stages:` list, validated."""
+    """One entry of the `stages:` list, validated.
+
+    `name` is the stage's own name (its stats, spans and removed rows carry it); `ref` is
+    how config.yaml named it, a registered name or a `module:Class` path (`cleaner.stages`),
+    and is what a worker resolves to build the stage."""
 
     name: str
     settings: Settings
+    ref: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.ref:
+            object.__setattr__(self, "ref", self.name)
+
+    @property
+    def stage_class(self) -> type[Stage]:
+        return stage_class(self.ref)
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class Config:
         """The resolved config (every option, defaults filled in) as plain data."""
         return {
             "readers": self.readers.to_plain(),
-            "stages": [{s.name: s.settings.to_plain()} for s in self.stages],
+            "stages": [{s.ref: s.settings.to_plain()} for s in self.stages],
             "output": self.output.to_plain(),
             "executor": self.executor.to_plain(),
         }
@@ -200,10 +207,10 @@ def _check_executor(executor: Settings) -> None:
 
 def _check_watchdog(executor: Settings, stages: tuple[StageSpec, ...]) -> None:
     """The watchdog must leave a page its whole html time limit, and then some."""
-    html = next((s.settings for s in stages if s.name == "html"), None)
-    limit = html.timeout_s if html is not None else 0
+    limits = [(s.settings["timeout_s"], s.name) for s in stages if "timeout_s" in s.settings]
+    limit, name = max(limits, default=(0, ""))
     if executor.watchdog_s and limit and executor.watchdog_s <= limit:
-        raise ConfigError(f"executor.watchdog_s: {executor.watchdog_s:g} is not above the html stage's timeout_s ({limit:g}); "
+        raise ConfigError(f"executor.watchdog_s: {executor.watchdog_s:g} is not above the {name} stage's timeout_s ({limit:g}); "
                           "a worker would be ended while a page is still within its time limit",
                           f"set executor.watchdog_s well above {limit:g}, or 0 to disable the watchdog")
 
@@ -211,20 +218,22 @@ def _check_watchdog(executor: Settings, stages: tuple[StageSpec, ...]) -> None:
 def parse_stages(items: Any) -> tuple[StageSpec, ...]:
     """Validate the ordered `stages:` list (names or one-key mappings of options)."""
     if not isinstance(items, list):
-        raise ConfigError(f"stages: expected a list of stage names, got {type(items).__name__}; allowed stages: {', '.join(STAGES)}")
+        raise ConfigError(f"stages: expected a list of stage names, got {type(items).__name__}; allowed stages: {', '.join(known_stages())}")
     specs: list[StageSpec] = []
+    classes: list[type[Stage]] = []
     for index, item in enumerate(items):
-        name, options = _stage_entry(item, f"stages[{index}]")
-        if any(s.name == name for s in specs):
-            raise ConfigError(f"stages[{index}]: {name!r} is listed twice; each stage runs at most once")
-        cls = stage_class(name)
-        settings = validate(options, cls.options, f"stages[{index}].{name}")
+        ref, options = _stage_entry(item, f"stages[{index}]")
+        cls = _resolve(ref, f"stages[{index}]")
+        if any(s.name == cls.name for s in specs):
+            raise ConfigError(f"stages[{index}]: {cls.name!r} is listed twice; each stage runs at most once")
+        settings = validate(options, cls.options, f"stages[{index}].{ref}")
         try:
             cls.check_settings(settings)
         except ValueError as exc:
-            raise ConfigError(f"stages[{index}].{name}: {exc}") from None
-        specs.append(StageSpec(name, settings))
-    _check_order([s.name for s in specs])
+            raise ConfigError(f"stages[{index}].{ref}: {exc}") from None
+        specs.append(StageSpec(cls.name, settings, ref))
+        classes.append(cls)
+    _check_order(classes)
     return tuple(specs)
 
 
@@ -235,17 +244,33 @@ def _stage_entry(item: Any, where: str) -> tuple[str, Any]:
         name, options = next(iter(item.items()))
     else:
         raise ConfigError(f"{where}: expected a stage name or a one-key mapping {{name: {{options}}}}, got {show(item)}")
-    if name not in STAGES:
-        raise ConfigError(f"{where}: unknown stage {show(name)}{did_you_mean(name, list(STAGES))}; allowed: {', '.join(STAGES)}")
+    if not isinstance(name, str):
+        raise ConfigError(f"{where}: expected a stage name, got {show(name)}; allowed: {', '.join(known_stages())}")
     return name, options
 
 
-def _check_order(names: list[str]) -> None:
-    for stage, after, why in _ORDER_RULES:
-        if stage not in names:
-            continue
-        position = names.index(stage)
-        if after is None and position != 0:
-            raise ConfigError(f"stages[{position}]: {stage!r} must come first: {why}")
-        if after is not None and after in names and names.index(after) > position:
-            raise ConfigError(f"stages[{position}]: {stage!r} must come after {after!r}: {why}")
+def _resolve(ref: str, where: str) -> type[Stage]:
+    """The stage class `ref` names, or a ConfigError naming `where` and the allowed names."""
+    known = known_stages()
+    if not is_import_path(ref) and ref not in known:
+        raise ConfigError(f"{where}: unknown stage {show(ref)}{did_you_mean(ref, list(known))}; allowed: {', '.join(known)}",
+                          "or name your own stage class as 'module:Class'")
+    try:
+        cls = stage_class(ref)
+    except UnknownStage as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    if is_import_path(ref) and cls.name in known and known[cls.name] != ref:
+        raise ConfigError(f"{where}: {ref!r} is named {cls.name!r}, which is already the name of {known[cls.name]!r}",
+                          "give the class another `name`")
+    return cls
+
+
+def _check_order(classes: list[type[Stage]]) -> None:
+    """The order each stage class declares (`consumes_html`, `runs_after`)."""
+    names = [cls.name for cls in classes]
+    for position, cls in enumerate(classes):
+        if cls.consumes_html and position != 0:
+            raise ConfigError(f"stages[{position}]: {cls.name!r} must come first: it produces the text every other stage reads, so it must come first")
+        for before, why in cls.runs_after:
+            if before in names and names.index(before) > position:
+                raise ConfigError(f"stages[{position}]: {cls.name!r} must come after {before!r}: {why}")

@@ -159,9 +159,9 @@ def test_stage_option_defaults_are_the_engine_defaults(stage: str) -> None:
     """The stage options and the engine's settings dataclass name the same defaults."""
     import dataclasses
 
+    from cleaner.options import defaults
     from cleaner.stages import stage_class
     from cleaner.stages.base import engine_config
-    from cleaner.options import defaults
 
     cls = stage_class(stage)
     settings = defaults(cls.options)
@@ -170,3 +170,45 @@ def test_stage_option_defaults_are_the_engine_defaults(stage: str) -> None:
     shared = [opt.name for opt in cls.options if opt.name in engine]
     assert len(shared) >= 8
     assert {name: settings[name] for name in shared} == {name: engine[name] for name in shared}
+
+
+INVALID_CONFIGS = [
+    ("unknown stage", "stages: [dedupe]\n", "stages[0]: unknown stage 'dedupe'"),
+    ("not a list", "stages: dedup\n", "stages: expected a list"),
+    ("wrong type", "stages:\n  - quality: {min_words: many}\n", "stages[0].quality.min_words: 'many' has the wrong type"),
+    ("out of range", "stages:\n  - encoding\n  - dedup: {threshold: 1.5}\n", "stages[1].dedup.threshold: 1.5 is out of range"),
+    ("unknown option", "stages:\n  - boilerplate: {rulez: {}}\n", "stages[0].boilerplate.rulez: unknown option (did you mean 'rules'?)"),
+    ("unknown rule", "stages:\n  - boilerplate: {rules: {bylin: false}}\n", "stages[0].boilerplate.rules.bylin: unknown option (did you mean 'byline'?)"),
+    ("bad choice", "stages:\n  - boilerplate: {comments: some}\n", "stages[0].boilerplate.comments: 'some'"),
+    ("pair of options", "stages:\n  - dedup: {bands: 64, rows: 4}\n", "stages[0].dedup: bands x rows = 64 x 4 = 256 exceeds num_perm"),
+    ("passage pair", "stages:\n  - boilerplate\n  - passages: {min_run: 4, ngram: 5}\n", "stages[1].passages: min_run (4) must be at least ngram (5)"),
+    ("order", "stages: [passages, boilerplate]\n", "stages[0]: 'passages' must come after 'boilerplate'"),
+    ("html first", "stages: [encoding, html]\n", "stages[1]: 'html' must come first"),
+    ("listed twice", "stages: [encoding, encoding]\n", "stages[1]: 'encoding' is listed twice"),
+    ("unimportable stage", "stages: ['nosuch.module:Stage']\n", "stages[0]: cannot import 'nosuch.module'"),
+    ("watchdog below a time limit", "stages: [html]\nexecutor: {watchdog_s: 5}\n", "executor.watchdog_s: 5 is not above the html stage's timeout_s"),
+    ("unknown section", "stage: [dedup]\n", "stage"),
+    ("reader option", "readers: {max_errors: 2}\n", "readers.max_errors: 2.0 is out of range"),
+    ("output option", "output: {rows_per_file: 0}\n", "output.rows_per_file: 0 is out of range"),
+    ("executor kind", "executor: {kind: spark}\n", "executor.kind: 'spark'"),
+    ("not yaml", "stages: [dedup\n", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), [case[1:] for case in INVALID_CONFIGS], ids=[case[0] for case in INVALID_CONFIGS])
+def test_config_check_and_run_agree_on_every_invalid_config(tmp_path: Path, text: str, message: str) -> None:
+    """Same exit code, same one-line message (with the indexed key path), and `clean run`
+    reads no input and writes no output."""
+    config = tmp_path / "config.yaml"
+    config.write_text(text)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("A page of text.\n")
+    out = tmp_path / "out"
+    checked = run_clean("config", "--check", str(config), check=False)
+    ran = run_clean("run", "-i", str(raw), "-o", str(out), "-c", str(config), check=False)
+    assert (checked.returncode, ran.returncode) == (2, 2), (checked.stderr, ran.stderr)
+    assert checked.stderr == ran.stderr
+    first = checked.stderr.splitlines()[0]
+    assert first.startswith("error: ") and message in first, first
+    assert not out.exists()

@@ -1,9 +1,8 @@
 """How batches run: in this process, in a local process pool, or on Ray actors.
 
-An executor only has to offer `map(fn, items)` that yields results in input order with a
-bounded number of batches in flight, `run_one(fn, item)` that runs one item at once, plus
-context management. The pipeline never depends on which one runs, so outputs are identical
-for any executor and any worker count.
+An executor implements the `Executor` protocol (`cleaner.executors.base`, which also holds
+the ordered, bounded window they share). The pipeline never depends on which one runs, so
+outputs are identical for any executor and any worker count.
 """
 
 from __future__ import annotations
@@ -13,13 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cleaner.executors.local import WATCHDOG_S, LocalExecutor, SerialExecutor, TaskFailed
+from cleaner.executors.base import Executor, TaskFailed, ordered_window
+from cleaner.executors.local import WATCHDOG_S, LocalExecutor, SerialExecutor
 
-__all__ = ["LocalExecutor", "SerialExecutor", "TaskFailed", "make_executor"]
+__all__ = ["Executor", "LocalExecutor", "SerialExecutor", "TaskFailed", "make_executor", "ordered_window"]
 
 
 def make_executor(workers: int, initializer: Callable[[Any, int | None], None], config: Any, spool: Path,
-                  kind: str = "local", address: str | None = None, watchdog_s: float = WATCHDOG_S):
+                  kind: str = "local", address: str | None = None, watchdog_s: float = WATCHDOG_S) -> Executor:
     """The executor for `kind` ("local" or "ray") with `workers` workers, each initialised
     with `initializer(config, parent_pid)`: serial for one local worker (no process
     start-up, easy debugging), a process pool passing batches through files under `spool`

@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 
 from cleaner.errors import CleanerError
 from cleaner.executors import heartbeat
+from cleaner.executors.base import TaskFailed, ordered_window
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +67,6 @@ START_LIMIT_S = 120.0
 
 class WorkerError(CleanerError):
     """Worker processes cannot be started (each one dies or hangs while starting)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TaskFailed:
-    """Yielded by `map` in place of a result: the batch's worker hung or died, twice."""
-
-    reason: str
 
 
 class SerialExecutor:
@@ -142,13 +136,7 @@ class LocalExecutor:
     # -- the executor interface --------------------------------------------------------
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R | TaskFailed]:
-        pending: deque[_Task] = deque()
-        for item in items:
-            pending.append(self._submit(fn, item))
-            if len(pending) >= self.window:
-                yield self._result(pending.popleft())
-        while pending:
-            yield self._result(pending.popleft())
+        return ordered_window(items, lambda item: self._submit(fn, item), self._result, self.window)
 
     def run_one(self, fn: Callable[[T], R], item: T) -> R | TaskFailed:
         """Run one more item now (while `map` may have others in flight) and wait for it."""
@@ -192,6 +180,7 @@ class LocalExecutor:
                 _unlink(task.path + suffix)
             return TaskFailed(task.failure)
         _unlink(task.path + ".in")
+        assert task.out is not None  # set with done when the worker reported success
         return _take(task.out)
 
     def _dispatch(self) -> None:

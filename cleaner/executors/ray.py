@@ -25,12 +25,12 @@ import itertools
 import os
 import socket
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from cleaner.errors import CleanerError, ConfigError, OutputError
+from cleaner.executors.base import ordered_window
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -80,7 +80,7 @@ class RayExecutor:
         self.window = window or 2 * workers
         self._owns_ray = not ray.is_initialized()
         if self._owns_ray:
-            local = {"num_cpus": workers} if address is None else {}
+            local: dict[str, Any] = {"num_cpus": workers} if address is None else {}
             ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False, **local)
         self._actors: list[Any] = []
         try:
@@ -121,13 +121,7 @@ class RayExecutor:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         import ray
 
-        pending: deque[Any] = deque()
-        for item in items:
-            pending.append(self._submit(fn, item))
-            if len(pending) >= self.window:
-                yield ray.get(pending.popleft())
-        while pending:
-            yield ray.get(pending.popleft())
+        return ordered_window(items, lambda item: self._submit(fn, item), ray.get, self.window)
 
     def run_one(self, fn: Callable[[T], R], item: T) -> R:
         """Run one more item now (while `map` may have others in flight) and wait for it."""

@@ -68,11 +68,15 @@ def _text_as_read(store: OutputStore, source: str, record: int) -> tuple[str | N
 
 
 def _extracted(doc: Document, config) -> str:
+    """The text the run's HTML-consuming stage made of `doc` (`Stage.consumes_html`)."""
     if doc.html is None:
         return doc.text
-    spec = next((s for s in config.stages if s.name == "html"), None)
+    from cleaner.stages.base import Transform
+
+    spec = next((s for s in config.stages if s.stage_class.consumes_html), None)
     if spec is None:
         return doc.html
-    from cleaner.stages import stage_class
+    stage = spec.stage_class(spec.settings)
+    assert isinstance(stage, Transform), "a stage that consumes HTML turns it into text"
+    return stage.transform(doc).text
 
-    return stage_class("html")(spec.settings).transform(doc).text

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import contextmanager
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
-from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,13 +25,13 @@ from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
 from cleaner.io.output_faults import output_failure, storage_errno
 from cleaner.io.readers.records import field_report
-from cleaner.pipeline.memory import release_free_memory, tame_allocators
+from cleaner.pipeline.failed import failed_batch_result
+from cleaner.pipeline.ids import IdRegistry
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
+from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
 from cleaner.pipeline.stats import StageStats, merge_all
-from cleaner.pipeline.failed import failed_batch_result
-from cleaner.pipeline.ids import IdRegistry
 from cleaner.pipeline.worker import BatchResult, BatchTask, StageRunner, init_worker, run_batch
 from cleaner.stages.base import Decisions, DocKey, GlobalStage
 
@@ -199,6 +198,7 @@ class _Run:
             self._parked = parked.close()
             next_items = read_parcels(parked.path)
         if collector is not None:
+            assert segment.sketch_global is not None  # the collector is that stage's
             self.progress.phase(f"{segment.sketch_global}: deciding", None)
             started = time.perf_counter()
             decisions = collector.finish()
@@ -264,6 +264,7 @@ class _Run:
             if name in self.decide:
                 stages[name]["decide"] = self.decide[name]
         readers, warnings = field_report(self.config.readers, self.fields)
+        warnings += _time_limit_warnings(self.stats)
         stats = {
             "cleaner_version": __version__,
             "input": str(self.options.input.resolve()),
@@ -300,4 +301,15 @@ def _clusters_by_doc(decisions: Decisions | None) -> dict[str, list[dict]]:
     for row in decisions.clusters if decisions else ():
         index.setdefault(row["doc_id"], []).append(row)
     return index
+
+
+def _time_limit_warnings(stats: dict[str, StageStats]) -> list[str]:
+    """One line per stage that kept documents unmodified because they ran past its
+    `timeout_s` (their count is `budget_exceeded` in stats.json)."""
+    return [
+        f"{count} document{'s' if count != 1 else ''} ran past the {name} stage's timeout_s and "
+        f"{'were' if count != 1 else 'was'} kept as {name} received {'them' if count != 1 else 'it'}"
+        for name, st in stats.items()
+        if (count := st.counts.get("budget_exceeded", 0))
+    ]
 

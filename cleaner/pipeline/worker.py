@@ -24,7 +24,11 @@ from cleaner.document import COMMENTS_OFFSET, Document, Drop
 from cleaner.errors import RecordError
 from cleaner.executors import heartbeat
 from cleaner.io.items import Deferred, ReadFailure, ReadSkip
+from cleaner.pipeline import rows
+from cleaner.pipeline.final_filter import filter_rows
 from cleaner.pipeline.ids import reject_repeated_ids
+from cleaner.pipeline.intermediate import Parcel, pack
+from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
 from cleaner.pipeline.outcomes import (
     Errored,
     Outcome,
@@ -33,13 +37,8 @@ from cleaner.pipeline.outcomes import (
     removed_from_drop,
     removed_from_skip,
 )
-from cleaner.pipeline import rows
-from cleaner.pipeline.final_filter import filter_rows
-from cleaner.pipeline.intermediate import Parcel, pack
-from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
-from cleaner.stages import stage_class
 from cleaner.stages.base import Decisions, Edit, Filter, GlobalStage, Stage, Transform
 
 log = logging.getLogger(__name__)
@@ -93,7 +92,7 @@ class StageRunner:
     def __init__(self, config: Config) -> None:
         self.readers = config.readers
         self.stages: dict[str, Stage] = {
-            spec.name: stage_class(spec.name)(spec.settings) for spec in config.stages
+            spec.name: spec.stage_class(spec.settings) for spec in config.stages
         }
         self.segments: list[Segment] = plan_segments(list(self.stages), global_flags(self.stages))
 
@@ -104,7 +103,12 @@ class StageRunner:
         final = task.segment == len(self.segments) - 1
         found: Counter[str] = Counter()
         notes: Counter[str] = Counter()
-        items = self._first_pass_items(task, found, notes) if task.items is not None else task.parcel.documents()
+        items: list[Any]
+        if task.items is not None:
+            items = self._first_pass_items(task, found, notes)
+        else:
+            assert task.parcel is not None  # a task holds reader items or a parcel
+            items = task.parcel.documents()
         clusters = self._cluster_rows(items, task, segment)
         stats: dict[str, StageStats] = {}
         outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
@@ -130,15 +134,18 @@ class StageRunner:
         """The batch's reader items with deferred records parsed (counting the mapped fields
         they hold into `found`, what parsing repaired into `notes`) and repeated ids handled
         by readers.duplicate_ids (`cleaner.pipeline.ids`)."""
+        assert task.items is not None
         items = [_parsed(item, found, notes) if isinstance(item, Deferred) else _fresh(item) for item in task.items]
         return reject_repeated_ids(items, task.taken, self.readers.duplicate_ids, self.readers.id_field)
 
     def _filter_parked(self, task: BatchTask) -> BatchResult:
         """The final pass of a drop-only global stage, over parked output rows."""
+        assert task.parcel is not None  # later passes always run on parcels
         data, spans = task.parcel.load()
         decisions = Decisions(per_doc=task.decisions, duplicate_counts=task.duplicate_counts)
         out = filter_rows(data, spans, decisions, task.cluster_rows)
         name = self.segments[task.segment].apply_global
+        assert name is not None  # a final filter pass applies its global stage
         return BatchResult(out.tables, None, [], [], out.removed, Counter(), out.size, None, {name: out.stats})
 
     def _cluster_rows(self, items: list[Any], task: BatchTask, segment: Segment) -> list[dict[str, Any]]:
@@ -188,7 +195,7 @@ class StageRunner:
         if isinstance(item, ReadSkip):
             return removed_from_skip(item)
         doc: Document = item
-        if doc.html is not None and "html" not in segment.stages:
+        if doc.html is not None and not any(self.stages[name].consumes_html for name in segment.stages):
             return _unextracted(doc, segment)
         if segment.apply_global is not None:
             outcome = self._apply_global(doc, segment.apply_global, decisions.get(doc.id), stats)
@@ -207,7 +214,7 @@ class StageRunner:
 
     def _run_stage(self, doc: Document, name: str, stats: dict[str, StageStats]) -> Outcome | None:
         stage = self.stages[name]
-        if name == "html" and doc.html is None:
+        if stage.consumes_html and doc.html is None:
             return None
         if isinstance(stage, Transform):
             return self._timed(doc, name, stats, lambda: stage.transform(doc))
@@ -255,6 +262,7 @@ def _unextracted(doc: Document, segment: Segment) -> Removed:
     anything else sees the document, so its empty text never reaches a stage, a global
     stage's sketch or data/. Named after the stage it would have reached first (`read`
     when there is none)."""
+    assert doc.html is not None  # only HTML records are unextracted
     name = next(iter(segment.stages), None) or segment.sketch_global or "read"
     return Removed(doc.id, doc.source, doc.record, name, "html_not_extracted",
                    "the record is HTML but the html stage is not configured; add html at the start of stages", doc.html)

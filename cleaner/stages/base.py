@@ -46,11 +46,18 @@ class Stage(ABC):
 
     name: ClassVar[str]
     options: ClassVar[tuple[Option, ...]] = ()
+    #: The stage turns a record's raw HTML (`Document.html`) into its text: a record with
+    #: HTML must meet it before any other stage, so it must come first in `stages:`, and a
+    #: record without HTML skips it.
+    consumes_html: ClassVar[bool] = False
+    #: (stage name, why) for each stage that, when configured too, must run before this one;
+    #: config validation refuses another order with the reason.
+    runs_after: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    @classmethod
+    @classmethod  # noqa: B027 - an optional hook: by default every combination is accepted
     def check_settings(cls, settings: Settings) -> None:
         """Raise ValueError when options that are each valid do not go together.
 

@@ -53,6 +53,7 @@ class HtmlExtract(Transform):
     """Replace a page's raw HTML (`doc.html`) by its main text, with paragraph breaks."""
 
     name: ClassVar[str] = "html"
+    consumes_html: ClassVar[bool] = True
     options: ClassVar[tuple[Option, ...]] = (
         Option(
             "favor",
@@ -161,6 +162,7 @@ class HtmlExtract(Transform):
         )
         if result is None:
             return "", ""
+        assert not isinstance(result, dict)  # a dict only with as_dict=True
         comments = body_to_text(result.commentsbody) if self.settings.include_comments else ""
         return body_to_text(result.body), comments
 

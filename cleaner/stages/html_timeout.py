@@ -30,6 +30,9 @@ T = TypeVar("T")
 
 _warned = False
 
+#: Seconds between repeats of an alarm that something swallowed (see call_with_time_limit).
+_REPEAT_S = 0.05
+
 
 class TimeLimitExceeded(Exception):
     """The call ran past its limit and was interrupted."""
@@ -56,29 +59,37 @@ def call_with_time_limit(seconds: float, func: Callable[[], T]) -> T:
     """Return `func()`, or raise TimeLimitExceeded once it has run `seconds`.
 
     `seconds <= 0` means no limit. See the module docstring for when no limit can be set.
+    Once the limit is reached the alarm repeats every `_REPEAT_S` until the call is
+    unwound: an exception raised where Python only prints it ("Exception ignored in", a
+    destructor or a callback) would otherwise end the limit silently.
     """
     if seconds <= 0:
         return func()
     if not limit_available():
         _warn_once()
         return func()
+    active = [True]
+
+    def _raise_alarm(signum: int, frame: object) -> None:
+        if active[0]:
+            raise _Alarm
+
     previous_handler = signal.signal(signal.SIGALRM, _raise_alarm)
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_S)
     started = time.monotonic()
     try:
         try:
             return func()
         finally:
+            active[0] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Alarm:
         raise TimeLimitExceeded(seconds) from None
     finally:
+        active[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
         _rearm_outer(outer_delay, outer_interval, time.monotonic() - started)
-
-
-def _raise_alarm(signum: int, frame: object) -> None:
-    raise _Alarm
 
 
 def _rearm_outer(delay: float, interval: float, elapsed: float) -> None:

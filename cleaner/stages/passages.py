@@ -59,6 +59,7 @@ class PassageDedup(GlobalStage):
     are cut from the later ones; the first occurrence stays."""
 
     name = "passages"
+    runs_after = (("boilerplate", "known page chrome must be removed first or it forms false passage clusters"),)
     options = (
         Option("min_words", int, 8, "words a sentence needs to be a passage of its own; shorter ones join a "
                "neighbour on their line", minimum=2),

@@ -160,3 +160,71 @@ def test_pathological_lines_take_bounded_time() -> None:
     started = time.perf_counter()
     stage.transform(Document(id="d", text=text, source="d"))
     assert time.perf_counter() - started < 8.0
+
+
+def _comment_thread(comments: int) -> str:
+    return "\n".join(
+        f"John Smith says:\nMarch {i % 28 + 1}, 2020 at {i % 12 + 1}:{i % 60:02d} pm\nGreat post {i}!\nReply"
+        for i in range(comments)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("An opening sentence.\n\n" + "!" * 100_000 + "\n\nA closing sentence.", id="100k-punctuation"),
+        pytest.param(".,;|-»•" * 15_000, id="100k-separators"),
+        pytest.param("word " * 200_000, id="1M-character-line"),
+        pytest.param("x" * 1_000_000, id="1M-characters-no-space"),
+        pytest.param(_comment_thread(2_500), id="10k-comment-header-lines"),
+        pytest.param(
+            "\n".join(f"Anonymous{i} on January {i % 28 + 1}, 2019 at 3:{i % 60:02d} am said:" for i in range(10_000)),
+            id="10k-dated-headers",
+        ),
+    ],
+)
+def test_pathological_pages_finish_in_bounded_time_without_the_guard(text: str) -> None:
+    """Each finishes in about a second here (a 10k-line thread once overflowed the stack in
+    the span splitter); the bound only catches super-linear work coming back. The time
+    limit is off, so the guard cannot hide a slow pattern."""
+    import time
+
+    stage = Boilerplate(validate({"timeout_s": 0}, Boilerplate.options, "boilerplate"))
+    started = time.perf_counter()
+    edit = stage.transform(Document(id="d", text=text, source="d"))
+    assert time.perf_counter() - started < 20.0
+    assert "budget_exceeded" not in edit.counts
+
+
+def test_a_page_past_the_time_limit_is_kept_unmodified_and_counted() -> None:
+    text = _comment_thread(2_500)
+    stage = Boilerplate(validate({"timeout_s": 0.01}, Boilerplate.options, "boilerplate"))
+    edit = stage.transform(Document(id="d", text=text, source="d"))
+    assert (edit.text, edit.spans, edit.fields, edit.counts) == (text, [], {}, {"budget_exceeded": 1})
+    unlimited = Boilerplate(validate({"timeout_s": 0}, Boilerplate.options, "boilerplate"))
+    assert unlimited.transform(Document(id="d", text=text, source="d")).text != text
+
+
+def test_the_time_limit_is_validated() -> None:
+    with pytest.raises(ConfigError, match="timeout_s"):
+        validate({"timeout_s": -1}, Boilerplate.options, "boilerplate")
+
+
+def test_clean_run_warns_of_documents_past_the_time_limit(tmp_path) -> None:
+    from tests.helpers import read_rows, run_clean, write_config
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    thread = "A title\n\nSome article body sentence that is real content.\n\n" + _comment_thread(2_500)
+    (raw / "thread.txt").write_text(thread)
+    (raw / "small.txt").write_text("A title\n\nAnother article body sentence that is real content.\n")
+    config = write_config(tmp_path / "c.yaml", "stages:\n  - boilerplate: {timeout_s: 0.02}\n")
+    out = tmp_path / "out"
+    proc = run_clean("run", "-i", str(raw), "-o", str(out), "-c", str(config))
+    assert "warning: 1 document ran past the boilerplate stage's timeout_s and was kept as boilerplate received it" in proc.stdout
+    import json
+
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["stages"]["boilerplate"]["counts"] == {"budget_exceeded": 1}
+    kept = {row["source"]: row["text"] for row in read_rows(out, "data")}
+    assert kept["thread.txt"] == thread.strip()

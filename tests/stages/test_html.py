@@ -289,3 +289,28 @@ def test_default_pipeline_scores_at_least_the_html_stage_alone(prefix_rows: list
     # no article of the subset is lost after extraction (the only page dropped is one whose
     # extracted text is a ten-word repeated slogan: too few words)
     assert pipeline.empty - html_row.empty == {"quality: too_few_words": 1}, pipeline.empty
+
+
+def test_a_swallowed_alarm_still_ends_the_call() -> None:
+    """Code that swallows the first alarm (a destructor, a broad `except BaseException`) does
+    not outlive the limit: the alarm repeats until the call is unwound."""
+    import time
+
+    swallowed = []
+
+    def stubborn() -> str:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                while time.monotonic() < deadline:
+                    pass
+            except BaseException:
+                if swallowed:
+                    raise
+                swallowed.append(1)
+        return "ran to the end"
+
+    started = time.monotonic()
+    with pytest.raises(TimeLimitExceeded):
+        call_with_time_limit(0.1, stubborn)
+    assert swallowed and time.monotonic() - started < 2

@@ -116,16 +116,21 @@ def contiguous_pieces(
 
 
 def _split(start: int, end: int, original_offset: Callable[[int], int]) -> list[tuple[int, int]]:
-    if end - start <= 1 or original_offset(end - 1) - original_offset(start) == end - 1 - start:
-        return [(start, end)]
-    low, high = start, end - 1
-    while high - low > 1:
-        mid = (low + high) // 2
-        if original_offset(mid) - original_offset(start) == mid - start:
-            low = mid
-        else:
-            high = mid
-    return [(start, high), *_split(high, end, original_offset)]
+    """`start:end` cut into runs that are contiguous in the original text, by bisection
+    for each cut (a loop, not recursion: a deletion can cross thousands of earlier ones)."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > 1 and original_offset(end - 1) - original_offset(start) != end - 1 - start:
+        low, high = start, end - 1
+        while high - low > 1:
+            mid = (low + high) // 2
+            if original_offset(mid) - original_offset(start) == mid - start:
+                low = mid
+            else:
+                high = mid
+        pieces.append((start, high))
+        start = high
+    pieces.append((start, end))
+    return pieces
 
 
 def _adjust(text: str, start: int, end: int, rule: str) -> list[Deletion]:

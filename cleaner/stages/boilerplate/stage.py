@@ -17,6 +17,13 @@ named rules run first and unchanged, so their precise work (bylines moved to `au
 `date`, press-wire datelines cut out of a sentence, comment spam) is done whatever the
 model decides. Extracted text is not judged by the model: the html stage already chose its
 lines from the page's DOM, which the model (trained on flattened pages) cannot see.
+
+Every pattern is linear-time (tests/stages/test_boilerplate_stage.py feeds the pathological
+lines), and rule cycles and model rounds are bounded; as a last guard against a page no
+test foresaw, a document that runs past `timeout_s` is returned unmodified and counted
+in `budget_exceeded`, so one page never holds up a worker. That guard depends on the
+machine's speed: set the limit far above what a normal page takes (the default is some
+hundred times the slowest page measured by benchmarks/textpages.py), or 0 for none.
 """
 
 from __future__ import annotations
@@ -28,9 +35,9 @@ import numpy as np
 from cleaner.document import COMMENTS_OFFSET, Document
 from cleaner.options import Option, Settings
 from cleaner.stages.base import Edit, Transform
+from cleaner.stages.boilerplate import line_model
 from cleaner.stages.boilerplate.comments import first_kept_comment
 from cleaner.stages.boilerplate.fields import page_fields
-from cleaner.stages.boilerplate import line_model
 from cleaner.stages.boilerplate.guard import (
     contiguous_pieces,
     label_runs,
@@ -40,6 +47,7 @@ from cleaner.stages.boilerplate.options import COMMENT_POLICIES, RuleOptions
 from cleaner.stages.boilerplate.registry import BLOCKS, LINES, RAW_TEXT_ONLY, RULES, Rule
 from cleaner.stages.boilerplate.text import short_lines
 from cleaner.stages.edits import Deletion, TextEditor
+from cleaner.stages.html_timeout import TimeLimitExceeded, call_with_time_limit
 
 #: Rule runs allowed, as a multiple of the number of rules, before giving up on a fixed point.
 MAX_CYCLES = 6
@@ -84,6 +92,14 @@ class Boilerplate(Transform):
             maximum=1,
             nullable=True,
         ),
+        Option(
+            "timeout_s",
+            float,
+            60.0,
+            "seconds one document may take before it is kept unmodified and counted in "
+            "`budget_exceeded` (0: no limit)",
+            minimum=0,
+        ),
     )
 
     def __init__(self, settings: Settings) -> None:
@@ -95,9 +111,17 @@ class Boilerplate(Transform):
         self._model = line_model.load() if settings["line_model"] else None
         threshold = settings["line_threshold"]
         self._threshold = self._model.threshold if threshold is None and self._model else threshold
+        self._time_limit: float = settings["timeout_s"]
 
     def transform(self, doc: Document) -> Edit:
-        """Apply the enabled rules until the text stops changing, then tidy whitespace."""
+        """The cleaned document, or the document unmodified when it ran past the time limit."""
+        try:
+            return call_with_time_limit(self._time_limit, lambda: self._clean(doc))
+        except TimeLimitExceeded:
+            return Edit(doc.text, counts={"budget_exceeded": 1})
+
+    def _clean(self, doc: Document) -> Edit:
+        """Apply the enabled rules until the text stops changing, then the line model."""
         editor = TextEditor(doc.text, self.name)
         opts = RuleOptions(comments=self._policy, author=doc.author)
         rules = self._extracted_rules if doc.extracted else self._rules
