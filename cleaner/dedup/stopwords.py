@@ -4,7 +4,7 @@ Pure data. Passage dedup (`cleaner.dedup.passages`) accepts a partial match only
 aligned words contain enough *informative* words; a word is uninformative when it is listed
 here or, in a large enough corpus, common in it (document frequency). The list matters most
 for small corpora, where there are no frequencies to learn from: it holds function words
-(the `langid` profiles of every language) and, for English, the contraction pieces the
+(the `cleaner.lang` profiles of every language) and, for English, the contraction pieces the
 tokeniser leaves (`don't` is `don` + `t`) and the generic verbs, adverbs and nouns stock
 phrases are made of ("I have to say", "one of the best", "at the end of the day").
 
@@ -13,7 +13,7 @@ Entries are lowercase `\\w+` tokens, the tokenisation every kernel shares.
 
 from __future__ import annotations
 
-from cleaner.stages.langid_data import ALL_STOPWORDS
+from cleaner.lang.profiles import ALL_STOPWORDS
 
 _ENGLISH = """
     a about above after again against all almost along already also although always am

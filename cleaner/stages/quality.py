@@ -38,9 +38,9 @@ import string
 from typing import ClassVar
 
 from cleaner.document import Document, Drop
+from cleaner.lang.detect import UNDETERMINED, detect
 from cleaner.options import Option
 from cleaner.stages.base import Filter
-from cleaner.stages.langid import UNDETERMINED, detect
 from cleaner.stages.quality_links import link_list
 from cleaner.stages.quality_patterns import LOREM, PLACEHOLDER
 

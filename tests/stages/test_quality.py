@@ -12,11 +12,11 @@ import pytest
 
 from cleaner.document import Document, Drop
 from cleaner.errors import ConfigError
+from cleaner.lang.detect import detect
 from cleaner.options import defaults, validate
 from cleaner.stages import stage_class
 from cleaner.stages.base import Filter
 from cleaner.stages.boilerplate import Boilerplate
-from cleaner.stages.langid import detect
 from cleaner.stages.quality import QualityFilter, repeated_share
 from cleaner.stages.quality_links import link_profile
 

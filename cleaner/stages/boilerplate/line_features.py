@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from cleaner.lang.profiles import ALL_STOPWORDS
 from cleaner.stages.boilerplate.line_vocab import CHROME_LINES, CHROME_WORDS
-from cleaner.stages.langid_data import ALL_STOPWORDS
 
 _PUNCT = "\"'“”‘’«»„()[]{}<>*_.,;:!?¡¿…-–—|/\\•·›‹→←#@&%+=~^`$€£"
 _TERMINAL = frozenset(".!?。！？…")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from cleaner.lang.profiles import ALL_STOPWORDS as STOPWORDS
 from cleaner.stages.boilerplate.options import RuleOptions
-from cleaner.stages.boilerplate.stopwords import STOPWORDS
 from cleaner.stages.boilerplate.text import (
     Block,
     block_deletion,

@@ -14,11 +14,11 @@ category or a count is never touched.
 
 from __future__ import annotations
 
+from cleaner.lang.profiles import ALL_STOPWORDS
 from cleaner.stages.boilerplate import patterns_listing as pl
 from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.text import Line, line_deletion, short_lines
 from cleaner.stages.edits import Deletion
-from cleaner.stages.langid_data import ALL_STOPWORDS
 
 _TERMINAL = (".", "!", "?", "…")
 _DECOR = " \t\u00a0•·*-–—|>»:"

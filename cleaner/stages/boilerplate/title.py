@@ -24,10 +24,10 @@ finds the real title, on real pages flattened as scrapers flatten them, is measu
 
 from __future__ import annotations
 
+from cleaner.lang.profiles import ALL_STOPWORDS as STOPWORDS
 from cleaner.stages.boilerplate import title_patterns as pat
 from cleaner.stages.boilerplate.dates import DATE_RE
 from cleaner.stages.boilerplate.phrases import LOGIN, NAV, NEWSLETTER_LINES
-from cleaner.stages.boilerplate.stopwords import STOPWORDS
 from cleaner.stages.boilerplate.text import Line, core, is_prose, lines, starts_lowercase
 from cleaner.stages.edits import TextEditor
 

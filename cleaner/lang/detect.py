@@ -4,7 +4,7 @@ Why not a library: the detectors on PyPI either download model files at run time
 lid.176, lingua's large models) or are slow per call (langdetect). Web pages in Latin and
 Cyrillic scripts are told apart reliably by their function words, and every other major
 script belongs to one language or a small family, so a profile of the ~60-100 most frequent
-function words per language (`langid_data`) plus a script census is enough to filter a corpus
+function words per language (`cleaner.lang.profiles`) plus a script census is enough to filter a corpus
 by language, needs no data files and costs a few microseconds per document.
 
 `detect` looks at the first `SAMPLE_CHARS` characters only. It answers "und" (undetermined)
@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from cleaner.stages.langid_data import PROFILES
+from cleaner.lang.profiles import PROFILES
 
 SAMPLE_CHARS = 2000
 #: Fewer function-word hits than this and the answer is "und".

@@ -1,9 +1,9 @@
-"""Stopword profiles for `langid`: the most frequent function words of each language.
+"""Stopword profiles for `cleaner.lang.detect`: the most frequent function words of each language.
 
 Pure data. A language is recognised by how many of a text's tokens are its function words,
 so each list holds short, frequent, mostly unambiguous words (articles, pronouns,
 prepositions, auxiliaries). Scripts other than Latin and Cyrillic are told apart by their
-Unicode ranges in `langid.py` and need no list.
+Unicode ranges in `cleaner.lang.detect` and need no list.
 """
 
 from __future__ import annotations
