@@ -38,8 +38,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cleaner.config import Config, parse_config
+from cleaner.document import FileNote
 from cleaner.io.discover import InputFile
-from cleaner.io.items import FileNote
 from cleaner.io.readers import read_file
 from cleaner.pipeline.runner import RunOptions, run_pipeline
 

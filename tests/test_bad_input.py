@@ -21,9 +21,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from cleaner.config import parse_config
-from cleaner.document import Document
+from cleaner.document import Document, ReadFailure
 from cleaner.io.discover import InputFile
-from cleaner.io.readers import ReadFailure, read_file
+from cleaner.io.readers import read_file
 from tests.faults import (
     FIXTURES,
     assert_clean_exit,

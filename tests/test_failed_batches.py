@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cleaner.config import parse_config
-from cleaner.document import Document
-from cleaner.io.items import ReadFailure, ReadSkip
+from cleaner.document import Document, ReadFailure, ReadSkip
 from cleaner.io.readers.jsonl import UnparsedLine
 from cleaner.io.readers.records import FieldMap
 from cleaner.pipeline.failed import failed_batch_result

@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.document import Document
-from cleaner.io.items import ReadFailure
+from cleaner.document import Document, ReadFailure
 from cleaner.pipeline.ids import IdRegistry, reject_repeated_ids
 
 ID = st.text(alphabet="ab\x00é\ud800", min_size=0, max_size=4)

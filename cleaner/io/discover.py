@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.document import ReadFailure, ReadSkip
 from cleaner.errors import InputError
-from cleaner.io.items import ReadFailure, ReadSkip
 from cleaner.io.names import escape_name
 
 

@@ -1,4 +1,4 @@
-"""What readers yield besides documents: the items of a file's stream.
+"""What readers yield: the items of a file's stream (the records are in `cleaner.document`).
 
 A reader turns one input file into an ordered stream of items: `Document`s, `ReadFailure`s
 (a record that could not be read: a row of errors.parquet) and `ReadSkip`s (a record that was
@@ -10,42 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from cleaner.document import Document
-
-
-@dataclass(frozen=True, slots=True)
-class ReadFailure:
-    """A record (or a whole file, record None) that could not be read."""
-
-    source: str
-    record: int | None
-    error: str
-    stage: str = "read"
-
-
-@dataclass(frozen=True, slots=True)
-class ReadSkip:
-    """A record that was read but holds no usable document; `reason` is a stable key;
-    `duplicate_of` is the id of the record it repeats (reason `duplicate_id`)."""
-
-    id: str
-    source: str
-    record: int
-    reason: str
-    detail: str = ""
-    text: str = ""
-    duplicate_of: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FileNote:
-    """Counts about a file that are not records (e.g. WARC request records), for stats.json."""
-
-    source: str
-    counts: dict[str, int]
-    record = None
+from cleaner.document import Document, FileNote, ReadFailure, ReadSkip
 
 
 class Deferred:

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from cleaner.document import META_FIELDS
+
 DATA = pa.schema(
     [
         pa.field("id", pa.string(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
         pa.field("source", pa.string(), nullable=False),
         pa.field("record", pa.int64(), nullable=False),
-        pa.field("url", pa.string()),
-        pa.field("title", pa.string()),
-        pa.field("date", pa.string()),
-        pa.field("crawl_date", pa.string()),
-        pa.field("author", pa.string()),
+        *(pa.field(name, pa.string()) for name in META_FIELDS),
         pa.field("duplicate_count", pa.int32(), nullable=False),
         pa.field("metadata", pa.string()),
     ]

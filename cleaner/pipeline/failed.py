@@ -14,10 +14,18 @@ from typing import Any
 
 import pyarrow as pa
 
-from cleaner.document import Document
-from cleaner.io.items import Deferred, ReadFailure, ReadSkip
+from cleaner.document import (
+    Document,
+    Errored,
+    Outcome,
+    ReadFailure,
+    ReadSkip,
+    Removed,
+    errored_from_failure,
+    removed_from_skip,
+)
+from cleaner.io.items import Deferred
 from cleaner.pipeline import rows
-from cleaner.pipeline.outcomes import Errored, Outcome, Removed, errored_from_failure, removed_from_skip
 from cleaner.pipeline.stats import StageStats
 from cleaner.pipeline.worker import BatchResult, BatchTask
 

@@ -21,10 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cleaner.document import Drop
+from cleaner.document import Drop, Removed
 from cleaner.io import schemas
 from cleaner.pipeline import rows
-from cleaner.pipeline.outcomes import Removed
 from cleaner.pipeline.stats import StageStats
 from cleaner.stages.base import Decisions
 

@@ -20,10 +20,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from cleaner.document import Document
+from cleaner.document import Document, ReadFailure, ReadSkip
 from cleaner.io.compression import strip_compression_suffix
 from cleaner.io.formats import EXTENSIONS
-from cleaner.io.items import ReadFailure, ReadSkip, record_id
+from cleaner.io.items import record_id
 
 
 def reject_repeated_ids(items: list, taken: frozenset[str], policy: str, id_field: str | None) -> list:

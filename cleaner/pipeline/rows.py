@@ -7,16 +7,22 @@ cap the whole run's throughput.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
 
-from cleaner.document import Document
+from cleaner.document import META_FIELDS, Document, Errored, Removed
 from cleaner.io import schemas
-from cleaner.io.readers.records import metadata_json
 from cleaner.io.unicode import printable
-from cleaner.pipeline.outcomes import Errored, Removed
+
+
+def metadata_json(metadata: dict[str, Any]) -> str | None:
+    """The metadata column: sorted-key JSON, or null when there is nothing to keep."""
+    if not metadata:
+        return None
+    return json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def data_batch(docs: list[Document]) -> pa.RecordBatch:
@@ -26,11 +32,7 @@ def data_batch(docs: list[Document]) -> pa.RecordBatch:
             "text": [d.text for d in docs],
             "source": [d.source for d in docs],
             "record": [d.record for d in docs],
-            "url": [d.url for d in docs],
-            "title": [d.title for d in docs],
-            "date": [d.date for d in docs],
-            "crawl_date": [d.crawl_date for d in docs],
-            "author": [d.author for d in docs],
+            **{name: [getattr(d, name) for d in docs] for name in META_FIELDS},
             "duplicate_count": [d.duplicate_count for d in docs],
             "metadata": [metadata_json(d.metadata) for d in docs],
         },

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner.document import Document
+from cleaner.document import Document, FileNote, ReadFailure, ReadSkip
 from cleaner.io.discover import InputFile
-from cleaner.io.items import Deferred, FileNote, Item, ReadFailure, ReadSkip
+from cleaner.io.items import Deferred, Item
 from cleaner.io.readers import read_file
 from cleaner.options import Settings
 

@@ -20,30 +20,35 @@ from typing import Any
 import pyarrow as pa
 
 from cleaner.config import Config
-from cleaner.document import COMMENTS_OFFSET, Document, Drop
-from cleaner.errors import RecordError
-from cleaner.executors import heartbeat
-from cleaner.io.items import Deferred, ReadFailure, ReadSkip
-from cleaner.pipeline import rows
-from cleaner.pipeline.final_filter import filter_rows
-from cleaner.pipeline.ids import reject_repeated_ids
-from cleaner.pipeline.intermediate import Parcel, pack
-from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
-from cleaner.pipeline.outcomes import (
+from cleaner.document import (
+    COMMENTS_OFFSET,
+    FOUND_FIELDS,
+    Document,
+    Drop,
+    Edit,
     Errored,
     Outcome,
+    ReadFailure,
+    ReadSkip,
     Removed,
     errored_from_failure,
     removed_from_drop,
     removed_from_skip,
 )
+from cleaner.errors import RecordError
+from cleaner.executors import heartbeat
+from cleaner.io.items import Deferred
+from cleaner.pipeline import rows
+from cleaner.pipeline.final_filter import filter_rows
+from cleaner.pipeline.ids import reject_repeated_ids
+from cleaner.pipeline.intermediate import Parcel, pack
+from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
-from cleaner.stages.base import Decisions, Edit, Filter, GlobalStage, Stage, Transform
+from cleaner.stages.base import Decisions, Filter, GlobalStage, Stage, Transform
 
 log = logging.getLogger(__name__)
 
-_FIELDS = ("url", "title", "date", "author")
 
 
 @dataclass(slots=True)
@@ -300,7 +305,7 @@ def apply_edit(doc: Document, edit: Edit, st: StageStats) -> None:
         st.counts[span.rule] += 1
     st.counts.update(edit.counts)
     for name, value in edit.fields.items():
-        if name in _FIELDS and value and getattr(doc, name) is None:
+        if name in FOUND_FIELDS and value and getattr(doc, name) is None:
             setattr(doc, name, value)
     doc.metadata.update({k: v for k, v in edit.metadata.items() if k != COMMENTS_OFFSET})
     if comments is None:

@@ -12,33 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from cleaner.document import Document, Drop, Span
+from cleaner.document import Document, Drop, Edit, Span
+
+__all__ = ["Collector", "Decisions", "DocKey", "Document", "Drop", "Edit", "Filter", "GlobalStage", "Span", "Stage", "Transform", "engine_config"]
 from cleaner.options import Option, Settings
-
-
-@dataclass(slots=True)
-class Edit:
-    """What a transform did to one document.
-
-    `fields` sets metadata columns the transform found in the text (a byline's author and
-    date); `counts` reports per-rule counts that have no span (encoding repairs);
-    `metadata` adds keys to the document's metadata (`COMMENTS_OFFSET`). `position` maps
-    an offset in the text the transform received to the same place in `text`, so that
-    offsets kept in metadata follow the edit; None means the transform keeps every line
-    break (encoding repairs), and such an offset, always a line start, follows its line.
-    """
-
-    text: str
-    spans: list[Span] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
-    position: Callable[[int], int] | None = None
 
 
 class Stage(ABC):

@@ -16,10 +16,10 @@ import numpy as np
 from cleaner.dedup import lsh
 from cleaner.dedup.clusters import KEEP_CHOICES
 from cleaner.dedup.index import VERIFY_CHOICES, DocConfig, DocResult, DocumentIndex, sketch_documents
-from cleaner.document import Document, Drop
+from cleaner.document import Document, Drop, Edit
 from cleaner.errors import ConfigError
 from cleaner.options import Option, Settings
-from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage, engine_config
+from cleaner.stages.base import Collector, Decisions, DocKey, GlobalStage, engine_config
 
 
 class DocumentDedup(GlobalStage):

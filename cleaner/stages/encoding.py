@@ -34,11 +34,11 @@ import unicodedata
 from collections import Counter
 from typing import ClassVar
 
-from cleaner.document import Document
+from cleaner.document import Document, Edit
 from cleaner.options import Option, Settings
 from cleaner.stages import encoding_fixers as fix
 from cleaner.stages import encoding_patterns as pat
-from cleaner.stages.base import Edit, Transform
+from cleaner.stages.base import Transform
 
 #: A safety bound on repair rounds; real text settles in one or two.
 MAX_ROUNDS = 8

@@ -32,10 +32,10 @@ import logging
 import re
 from typing import Any, ClassVar
 
-from cleaner.document import COMMENTS_OFFSET, Document
+from cleaner.document import COMMENTS_OFFSET, FOUND_FIELDS, Document, Edit
 from cleaner.errors import RecordError
 from cleaner.options import Option
-from cleaner.stages.base import Edit, Transform
+from cleaner.stages.base import Transform
 from cleaner.stages.html_text import body_to_text
 from cleaner.stages.html_timeout import TimeLimitExceeded, call_with_time_limit
 from cleaner.stages.metadata import clean_author
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 #: Metadata fields copied from trafilatura's result into the document's columns.
-METADATA_FIELDS = ("title", "author", "date")
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -136,7 +135,7 @@ class HtmlExtract(Transform):
         from trafilatura import extract_metadata
 
         meta = extract_metadata(tree, default_url=url, extensive=self.settings.extensive_dates)
-        fields = {name: value for name in METADATA_FIELDS if (value := getattr(meta, name))}
+        fields = {name: value for name in FOUND_FIELDS if name != "url" and (value := getattr(meta, name))}
         author = clean_author(fields.pop("author", None))
         if author:
             fields["author"] = author

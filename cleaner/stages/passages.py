@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.dedup.passages import ACTION_CHOICES, PassageConfig, PassageIndex, PassageResult, sketch_passages
-from cleaner.document import Document, Drop
+from cleaner.document import Document, Drop, Edit
 from cleaner.errors import ConfigError
 from cleaner.options import Option, Settings
-from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage, engine_config
+from cleaner.stages.base import Collector, Decisions, DocKey, GlobalStage, engine_config
 from cleaner.stages.edits import TextEditor
 from cleaner.stages.passage_patterns import REFERS_BACK, SENTENCE_END
 

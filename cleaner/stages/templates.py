@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.dedup.templates import TemplateConfig, TemplateIndex, line_keys, sketch_templates
-from cleaner.document import Document, Drop, Span
+from cleaner.document import Document, Drop, Edit, Span
 from cleaner.errors import ConfigError
 from cleaner.options import Option, Settings
-from cleaner.stages.base import Collector, Decisions, DocKey, Edit, GlobalStage
+from cleaner.stages.base import Collector, Decisions, DocKey, GlobalStage
 from cleaner.stages.edits import TextEditor
 
 RULE = "template"

@@ -17,9 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from cleaner.config import parse_config
-from cleaner.document import Document
+from cleaner.document import Document, ReadFailure, ReadSkip
 from cleaner.io.discover import InputFile, discover
-from cleaner.io.readers import ReadFailure, ReadSkip, file_format, read_file
+from cleaner.io.readers import file_format, read_file
 
 SETTINGS = parse_config({"stages": []}, "test").readers
 

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from cleaner.document import ReadFailure, ReadSkip
 from cleaner.io.compression import DECOMPRESSION_ERRORS, open_stream
 from cleaner.io.discover import InputFile
 from cleaner.io.formats import detect_format
-from cleaner.io.items import Item, ItemStream, ReadFailure, ReadSkip
+from cleaner.io.items import Item, ItemStream
 from cleaner.io.readers.jsonl import read_jsonl
 from cleaner.io.readers.parquet import read_parquet
 from cleaner.io.readers.text import read_html_file, read_text_file

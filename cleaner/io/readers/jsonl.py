@@ -7,8 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from cleaner.document import FileNote, ReadFailure
 from cleaner.errors import RecordError
-from cleaner.io.items import Deferred, FileNote, ItemStream, ReadFailure
+from cleaner.io.items import Deferred, ItemStream
 from cleaner.io.readers.records import FieldMap, record_to_item
 from cleaner.io.unicode import json_may_hold_surrogates, replace_surrogates
 from cleaner.options import Settings

@@ -17,9 +17,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from cleaner.document import FileNote, ReadFailure
 from cleaner.errors import RecordError
 from cleaner.io.decode import decode_bytes
-from cleaner.io.items import Deferred, FileNote, ItemStream, ReadFailure
+from cleaner.io.items import Deferred, ItemStream
 from cleaner.io.readers.records import FieldMap, record_to_item
 from cleaner.options import Settings
 

@@ -14,18 +14,17 @@ that matched nothing instead of writing null urls in silence.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from cleaner.document import Document
+from cleaner.document import META_FIELDS, Document, ReadSkip
 from cleaner.errors import NotText, RecordError
 from cleaner.io.decode import decode_bytes
-from cleaner.io.items import Item, ReadSkip, record_id
+from cleaner.io.items import Item, record_id
 from cleaner.options import Settings
 
-_META = ("url", "title", "date", "crawl_date", "author")
+_META = META_FIELDS
 #: The `readers:` options that name a record field, in the order stats.json lists them.
 FIELD_OPTIONS = ("text_field", "html_field", "id_field", "url_field", "title_field", "date_field", "crawl_date_field", "author_field")
 #: Key of FieldMap.count's tally of records (beside one key per field option).
@@ -145,13 +144,6 @@ def field_report(settings: Settings, found: Counter[str]) -> tuple[dict[str, Any
                 for option, entry in fields.items()
                 if records and not entry["records"] and entry["field"] != defaults[option]]
     return {"records": records, "fields": fields}, warnings
-
-
-def metadata_json(metadata: dict[str, Any]) -> str | None:
-    """The metadata column: sorted-key JSON, or null when there is nothing to keep."""
-    if not metadata:
-        return None
-    return json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _string_field(record: dict[str, Any], field: str, html: bool = False) -> str | None:

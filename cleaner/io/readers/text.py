@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from cleaner.document import Document
+from cleaner.document import Document, ReadFailure, ReadSkip
 from cleaner.errors import NotText, RecordError
 from cleaner.io.decode import decode_bytes
-from cleaner.io.items import ItemStream, ReadFailure, ReadSkip
+from cleaner.io.items import ItemStream
 from cleaner.options import Settings
 
 

@@ -13,10 +13,10 @@ import logging
 import re
 from typing import BinaryIO
 
-from cleaner.document import Document
+from cleaner.document import Document, FileNote, ReadFailure, ReadSkip
 from cleaner.errors import NotText, RecordError
 from cleaner.io.decode import decode_bytes
-from cleaner.io.items import FileNote, ItemStream, ReadFailure, ReadSkip, record_id
+from cleaner.io.items import ItemStream, record_id
 from cleaner.io.warc import Malformed, RecordStats, Skipped, WebPage, iter_records
 from cleaner.options import Settings
 

@@ -32,9 +32,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from cleaner.document import COMMENTS_OFFSET, Document
+from cleaner.document import COMMENTS_OFFSET, Document, Edit
 from cleaner.options import Option, Settings
-from cleaner.stages.base import Edit, Transform
+from cleaner.stages.base import Transform
 from cleaner.stages.boilerplate import line_model
 from cleaner.stages.boilerplate.comments import first_kept_comment
 from cleaner.stages.boilerplate.fields import page_fields
