@@ -179,8 +179,10 @@ def parse_config(data: Any, source: str) -> Config:
     _check_executor(executor)
     stages = parse_stages(_stage_list(data))
     _check_watchdog(executor, stages)
+    readers = validate(data.get("readers"), READER_OPTIONS, "readers")
+    _check_reader_plugins(readers)
     return Config(
-        readers=validate(data.get("readers"), READER_OPTIONS, "readers"),
+        readers=readers,
         stages=stages,
         output=validate(data.get("output"), OUTPUT_OPTIONS, "output"),
         executor=executor,
@@ -194,6 +196,18 @@ def _stage_list(data: Mapping[str, Any]) -> Any:
     renames a field need not copy the stage list. `stages: []` runs no stage."""
     stages = data.get("stages")
     return list(STAGES) if stages is None else stages
+
+
+def _check_reader_plugins(readers: Settings) -> None:
+    """Every reader `readers.plugins` names imports and claims what no other reader does."""
+    from cleaner.io.readers import readers_for
+    from cleaner.io.readers.registry import UnknownReader
+
+    for index in range(len(readers.plugins)):
+        try:
+            readers_for(tuple(readers.plugins[: index + 1]))
+        except UnknownReader as exc:
+            raise ConfigError(f"readers.plugins[{index}]: {exc}") from None
 
 
 def _check_executor(executor: Settings) -> None:

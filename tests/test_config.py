@@ -39,7 +39,7 @@ ALL = ", ".join(STAGES)
      "readers.max_errors: 1.5 is out of range; expected a number from 0.0 to 1.0"),
     ({"readers": {"text_feld": "body"}, "stages": []},
      "readers.text_feld: unknown option (did you mean 'text_field'?); allowed: text_field, html_field, id_field, duplicate_ids, url_field, "
-     "title_field, date_field, crawl_date_field, author_field, keep_fields, max_record_mb, max_errors, skip_hidden"),
+     "title_field, date_field, crawl_date_field, author_field, keep_fields, max_record_mb, max_errors, skip_hidden, plugins"),
     ({"readers": {"text_field": None}, "stages": []},
      "readers.text_field: null is not allowed; expected a string"),
     ({"output": {"compression": "zstandard"}, "stages": []},

@@ -3,42 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cleaner.io.compression import strip_compression_suffix
 
-EXTENSIONS = {
-    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-    ".parquet": "parquet", ".pq": "parquet",
-    ".warc": "webarchive", ".wet": "webarchive", ".wat": "webarchive", ".arc": "webarchive",
-}  # fmt: skip
+if TYPE_CHECKING:
+    from cleaner.io.readers.registry import Reader
 
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _JSON_OBJECT_START = re.compile(rb"^\s*\{\s*(\"|\})")
 
 
-def detect_format(name: str, head: bytes) -> str:
-    """The reader for a file named `name` whose (decompressed) content starts with `head`.
+def detect_format(name: str, head: bytes, readers: Sequence[Reader]) -> Reader:
+    """The reader among `readers` for a file named `name` whose (decompressed) content
+    starts with `head`; `readers` holds the built-in `text`, `html`, `jsonl`, `parquet` and
+    `webarchive` readers.
 
     Unmistakable content wins over the name: Parquet and web-archive magic, an HTML document
     in a `.txt`. Weak signals (a line starting with `{`) only decide for unknown extensions.
     """
+    by_format = {reader.name: reader for reader in readers}
     head = head.removeprefix(b"\xef\xbb\xbf")
     strong = _strong_signal(head)
     if strong:
-        return strong
+        return by_format[strong]
     suffix = _suffix(strip_compression_suffix(name))
-    by_name = EXTENSIONS.get(suffix)
-    if by_name in ("text", "html", "jsonl"):
-        return by_name
-    if by_name in ("parquet", "webarchive") and head:
-        return "text"  # the name promises a binary container the bytes do not hold
-    if by_name:
+    by_name = next((reader for reader in readers if suffix in reader.extensions), None)
+    if by_name is not None and by_name.container and head:
+        return by_format["text"]  # the name promises a binary container the bytes do not hold
+    if by_name is not None:
         return by_name
     if _JSON_OBJECT_START.match(head):
-        return "jsonl"
-    return "text"
+        return by_format["jsonl"]
+    return by_format["text"]
 
 
 def _strong_signal(head: bytes) -> str | None:

@@ -22,8 +22,8 @@ import numpy as np
 
 from cleaner.document import Document, ReadFailure, ReadSkip
 from cleaner.io.compression import strip_compression_suffix
-from cleaner.io.formats import EXTENSIONS
 from cleaner.io.items import record_id
+from cleaner.io.readers import READERS
 
 
 def reject_repeated_ids(items: list, taken: frozenset[str], policy: str, id_field: str | None) -> list:
@@ -75,12 +75,15 @@ def duplicate_id_failure(doc: Document, id_field: str | None) -> ReadFailure:
                        "or set readers.duplicate_ids: drop to keep only the first")
 
 
+_WEB_ARCHIVE_EXTENSIONS = next(reader.extensions for reader in READERS if reader.name == "webarchive")
+
+
 def _id_kind(doc: Document) -> str:
     """Where a document's id came from, in the words of its input format: its WARC-Record-ID,
     its path (a positional id), or its own id field (JSONL, Parquet)."""
     if doc.id in (doc.source, record_id(doc.source, doc.record, multi=True)):
         return "positional id"
-    if EXTENSIONS.get(_suffix(doc.source)) == "webarchive":
+    if _suffix(doc.source) in _WEB_ARCHIVE_EXTENSIONS:
         return "WARC-Record-ID"
     return "id"
 

@@ -1,9 +1,10 @@
 """Readers: turn each input file into an ordered stream of documents, skips and failures.
 
 `read_file` is the one entry point. It opens the file (decompressing by magic bytes), picks
-the reader by extension and content, and guarantees that a broken file never ends the run:
-whatever goes wrong becomes a `ReadFailure` row naming the file and the record where
-reading stopped, after every record read before it.
+the reader by content and extension (`cleaner.io.formats`) among `READERS` and the plugins
+(`registry`), and guarantees that a broken file never ends the run: whatever goes wrong
+becomes a `ReadFailure` row naming the file and the record where reading stopped, after
+every record read before it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 from cleaner.document import ReadFailure, ReadSkip
 from cleaner.io.compression import DECOMPRESSION_ERRORS, open_stream
@@ -22,35 +22,70 @@ from cleaner.io.formats import detect_format
 from cleaner.io.items import Item, ItemStream
 from cleaner.io.readers.jsonl import read_jsonl
 from cleaner.io.readers.parquet import read_parquet
+from cleaner.io.readers.registry import OpenFile, Reader, with_plugins
 from cleaner.io.readers.text import read_html_file, read_text_file
 from cleaner.options import Settings
 
-__all__ = ["Item", "ItemStream", "ReadFailure", "ReadSkip", "read_file", "file_format"]
+__all__ = ["READERS", "Item", "ItemStream", "OpenFile", "ReadFailure", "ReadSkip", "Reader", "file_format", "read_file", "readers_for"]
 
 log = logging.getLogger(__name__)
 
-StreamReader = Callable[[BinaryIO, str, Settings], ItemStream]
+
+def _text(file: OpenFile, settings: Settings) -> ItemStream:
+    return read_text_file(file.stream, file.source, settings)
 
 
-def _web_archive(stream: BinaryIO, source: str, settings: Settings) -> ItemStream:
-    from cleaner.io.readers.webarchive import read_web_archive
-
-    return read_web_archive(stream, source, settings)
+def _html(file: OpenFile, settings: Settings) -> ItemStream:
+    return read_html_file(file.stream, file.source, settings)
 
 
-STREAM_READERS: dict[str, StreamReader] = {
-    "text": read_text_file,
-    "html": read_html_file,
-    "jsonl": read_jsonl,
-    "webarchive": _web_archive,
-}
+def _jsonl(file: OpenFile, settings: Settings) -> ItemStream:
+    return read_jsonl(file.stream, file.source, settings, file.defer)
 
 
-def file_format(file: InputFile) -> str:
+def _parquet(file: OpenFile, settings: Settings) -> ItemStream:
+    """Parquet needs random access: a compressed one is first inflated to a temporary file."""
+    if not file.compressed:
+        yield from read_parquet(file.path, file.source, settings, file.defer)
+        return
+    with tempfile.NamedTemporaryFile(suffix=".parquet") as tmp:
+        shutil.copyfileobj(file.stream, tmp, 1 << 20)
+        tmp.flush()
+        yield from read_parquet(Path(tmp.name), file.source, settings, file.defer)
+
+
+def _web_archive(file: OpenFile, settings: Settings) -> ItemStream:
+    from cleaner.io.readers.webarchive import read_web_archive  # the WARC parser loads only for WARC input
+
+    return read_web_archive(file.stream, file.source, settings)
+
+
+#: The built-in readers: a new format is one module plus one line here.
+READERS: tuple[Reader, ...] = (
+    Reader("text", (".txt", ".text", ".md", ".markdown"), _text),
+    Reader("html", (".html", ".htm", ".xhtml", ".shtml"), _html),
+    Reader("jsonl", (".jsonl", ".ndjson", ".json"), _jsonl),
+    Reader("parquet", (".parquet", ".pq"), _parquet, container=True),
+    Reader("webarchive", (".warc", ".wet", ".wat", ".arc"), _web_archive, container=True),
+)
+
+
+@lru_cache(maxsize=8)
+def readers_for(plugins: tuple[str, ...] = ()) -> tuple[Reader, ...]:
+    """The built-in readers plus the plugins (entry points, then `readers.plugins`)."""
+    return with_plugins(READERS, plugins)
+
+
+def _readers(settings: Settings) -> tuple[Reader, ...]:
+    return readers_for(tuple(settings["plugins"]))
+
+
+def file_format(file: InputFile, settings: Settings | None = None) -> str:
     """The reader name for `file` (used by the summary and by tests)."""
+    readers = READERS if settings is None else _readers(settings)
     stream, _ = open_stream(file.path)
     with stream:
-        return detect_format(file.source, _peek(stream))
+        return detect_format(file.source, _peek(stream), readers).name
 
 
 def read_file(file: InputFile, settings: Settings, defer: bool = False) -> ItemStream:
@@ -85,27 +120,11 @@ def _read(file: InputFile, settings: Settings, defer: bool) -> ItemStream:
         if file.size == 0:
             yield ReadSkip(file.source, file.source, 0, "empty", "the file is empty")
             return
-        fmt = detect_format(file.source, _peek(stream))
-        if fmt == "parquet":
-            yield from _read_parquet(file, stream, codec, settings, defer)
-        elif fmt == "jsonl":
-            yield from read_jsonl(stream, file.source, settings, defer)
-        else:
-            yield from STREAM_READERS[fmt](stream, file.source, settings)
+        reader = detect_format(file.source, _peek(stream), _readers(settings))
+        yield from reader.read(OpenFile(stream, file.source, file.path, codec is not None, defer), settings)
 
 
-def _read_parquet(file: InputFile, stream: BinaryIO, codec: str | None, settings: Settings, defer: bool) -> ItemStream:
-    """Parquet needs random access: a compressed one is first inflated to a temporary file."""
-    if codec is None:
-        yield from read_parquet(file.path, file.source, settings, defer)
-        return
-    with tempfile.NamedTemporaryFile(suffix=".parquet") as tmp:
-        shutil.copyfileobj(stream, tmp, 1 << 20)
-        tmp.flush()
-        yield from read_parquet(Path(tmp.name), file.source, settings, defer)
-
-
-def _peek(stream: BinaryIO) -> bytes:
+def _peek(stream) -> bytes:
     peek = getattr(stream, "peek", None)
     return peek(4096)[:4096] if peek else b""
 

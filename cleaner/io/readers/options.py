@@ -22,4 +22,7 @@ READER_OPTIONS: tuple[Option, ...] = (
     Option("max_record_mb", float, 32.0, "A record (file, line, row, WARC record) larger than this is an error row, never loaded.", minimum=0.001, maximum=4096),
     Option("max_errors", float, 0.1, "Fraction of unreadable records above which the run exits non-zero (outputs are still written).", minimum=0.0, maximum=1.0),
     Option("skip_hidden", bool, True, "Skip files and folders whose names start with a dot."),
+    Option("plugins", list, [], "Readers from outside cleaner, as 'module:attr' naming a cleaner.io.readers.registry.Reader "
+           "(its name, the extensions it claims, its read function); readers registered as entry points "
+           "(group cleaner.readers) need no entry here.", item=str),
 )
