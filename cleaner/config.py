@@ -30,9 +30,9 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
 EXECUTOR_OPTIONS: tuple[Option, ...] = (
     Option("batch_docs", int, 256, "Documents per batch sent to a worker.", minimum=1, maximum=1_000_000),
     Option("batch_mb", float, 8.0, "A batch is also closed once its text reaches this size.", minimum=0.01, maximum=4096),
-    Option("kind", str, "local", "Where batches run: local (a process pool on this machine) or ray (Ray actors, on "
-           "this machine or a cluster; needs `pip install 'cleaner[ray]'`). Outputs are identical either way.",
-           choices=("local", "ray")),
+    Option("kind", str, "local", "Where batches run: local (a process pool on this machine), ray (Ray actors, on "
+           "this machine or a cluster; needs `pip install 'cleaner[ray]'`), or 'module:attr' naming a factory of your "
+           "own executor (see cleaner.executors). Outputs are identical either way."),
     Option("ray_address", str, None, "Ray cluster to join ('auto', 'ray://head:10001'); null starts Ray on this "
            "machine. On a cluster of several machines, --output must be on storage every node mounts (batches wait "
            "there between passes) and cleaner must be installed on every node.", nullable=True),
@@ -214,6 +214,13 @@ def _check_executor(executor: Settings) -> None:
     """A Ray run needs Ray installed: say so now, before any input is read."""
     import importlib.util
 
+    from cleaner.executors import BUILT_IN, UnknownExecutor, executor_factory
+
+    if executor.kind not in BUILT_IN:
+        try:
+            executor_factory(executor.kind)
+        except UnknownExecutor as exc:
+            raise ConfigError(f"executor.kind: {exc}; allowed: 'local', 'ray' or 'module:attr'") from None
     if executor.kind == "ray" and importlib.util.find_spec("ray") is None:
         raise ConfigError("executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray'",
                           "pip install 'cleaner[ray]', or set executor.kind: local")

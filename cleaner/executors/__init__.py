@@ -7,27 +7,59 @@ outputs are identical for any executor and any worker count.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cleaner.executors.base import Executor, TaskFailed, ordered_window
 from cleaner.executors.local import WATCHDOG_S, LocalExecutor, SerialExecutor
 
-__all__ = ["Executor", "LocalExecutor", "SerialExecutor", "TaskFailed", "make_executor", "ordered_window"]
+#: What `executor.kind: module:attr` names: (workers, initializer, initargs, run_folder) -> Executor.
+ExecutorFactory = Callable[[int, Callable[..., None], tuple, Path], Executor]
+
+__all__ = ["BUILT_IN", "Executor", "ExecutorFactory", "UnknownExecutor", "executor_factory", "LocalExecutor", "SerialExecutor", "TaskFailed", "make_executor", "ordered_window"]
+
+
+#: The executors `executor.kind` names without an import path.
+BUILT_IN = ("local", "ray")
+
+
+class UnknownExecutor(LookupError):
+    """An `executor.kind` that names no executor; the message says why."""
+
+
+def executor_factory(reference: str) -> ExecutorFactory:
+    """The factory at `module:attr`: called as `factory(workers, initializer, initargs,
+    run_folder)`, it returns an `Executor` whose workers each call `initializer(*initargs)`
+    once before their first item, and which may keep files under `run_folder`."""
+    module_name, sep, attr = reference.partition(":")
+    if not sep or not module_name or not attr:
+        raise UnknownExecutor(f"{reference!r} is not a built-in executor nor an import path 'module:attr'")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # any import failure of a user's module is a config problem
+        raise UnknownExecutor(f"cannot import {module_name!r} for executor {reference!r}: {type(exc).__name__}: {exc}") from None
+    factory = getattr(module, attr, None)
+    if not callable(factory):
+        raise UnknownExecutor(f"{reference!r} is not callable (expected an executor factory)")
+    return cast(ExecutorFactory, factory)
 
 
 def make_executor(workers: int, initializer: Callable[[Any, int | None], None], config: Any, spool: Path,
                   kind: str = "local", address: str | None = None, watchdog_s: float = WATCHDOG_S) -> Executor:
-    """The executor for `kind` ("local" or "ray") with `workers` workers, each initialised
-    with `initializer(config, parent_pid)`: serial for one local worker (no process
-    start-up, easy debugging), a process pool passing batches through files under `spool`
-    otherwise, whose watchdog ends a worker silent for `watchdog_s` seconds; Ray actors
-    (joining `address`, or a Ray started here) for "ray", which check the run folder
-    (`spool`'s parent) from every node before any input is read. Pool workers watch this
-    process and exit with it; Ray actors are Ray's to manage (no pid). `map` may yield a
-    `TaskFailed` in place of a result (the pool, when a batch's worker hung or died twice)."""
+    """The executor for `kind` with `workers` workers, each initialised with
+    `initializer(config, parent_pid)`: serial for one local worker (no process start-up,
+    easy debugging), a process pool passing batches through files under `spool` otherwise,
+    whose watchdog ends a worker silent for `watchdog_s` seconds; Ray actors (joining
+    `address`, or a Ray started here) for "ray", which check the run folder (`spool`'s
+    parent) from every node before any input is read; for "module:attr", what that factory
+    returns (see `executor_factory`). Pool workers watch this process and exit with it; Ray
+    actors and plugin workers get no parent pid. `map` may yield a `TaskFailed` in place of
+    a result (the pool, when a batch's worker hung or died twice)."""
+    if kind not in BUILT_IN:
+        return executor_factory(kind)(workers, initializer, (config, None), spool.parent)
     if kind == "ray":
         from cleaner.executors.ray import RayExecutor
 
