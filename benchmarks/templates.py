@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from pages import corpus, dataset, metrics  # noqa: E402
 
-from cleaner.dedup.templates import line_key  # noqa: E402
+from cleaner.dedup.site_lines import line_key  # noqa: E402
 
 WORK = corpus.BENCH / "templates"
 BASE = "encoding, boilerplate"

@@ -215,7 +215,7 @@ def inspect(
 
         clean inspect 004_30911bb0a4d630e5.txt --json
     """
-    from cleaner.inspection.document import inspect_document
+    from cleaner.inspection.explain import inspect_document
     from cleaner.inspection.render import print_document, print_document_json
     from cleaner.inspection.store import OutputStore
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from cleaner.errors import ConfigError
-from cleaner.io.readers.options import READER_OPTIONS
+from cleaner.io.readers.reader_options import READER_OPTIONS
 from cleaner.options import Option, Settings, did_you_mean, show, show_key, validate
 from cleaner.stages import STAGES, UnknownStage, is_import_path, known_stages, stage_class
 from cleaner.stages.base import Stage

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from cleaner.config import EXECUTOR_OPTIONS, OUTPUT_OPTIONS
-from cleaner.io.readers.options import READER_OPTIONS
+from cleaner.io.readers.reader_options import READER_OPTIONS
 from cleaner.options import Option
 from cleaner.stages import STAGES, stage_class
 

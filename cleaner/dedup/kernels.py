@@ -41,8 +41,10 @@ def _load_native() -> ModuleType | None:
     try:
         from cleaner import _native  # type: ignore[attr-defined]
     except ImportError:
-        return None
-    if getattr(_native, "__file__", None) is None:  # a leftover folder, not the extension
+        _native = None
+    if getattr(_native, "__file__", None) is None:  # not built, or a leftover folder
+        log.info("cleaner._native is not built (no C compiler at install); using the NumPy kernel: "
+                 "bit-identical results, slower")
         return None
     missing = [name for name in _FUNCTIONS if not hasattr(_native, name)]
     if missing:
@@ -213,7 +215,7 @@ def star_verify(fd: int, offsets, lengths, left, right, owner: np.ndarray, sim: 
     is assigned, i.e. when its left end is a keeper; on success `owner[right] = left` and
     `sim[right]` is set (both arrays updated in place). With duplicate-heavy input this
     verifies each document once instead of every candidate pair. `mode` "jaccard": sets
-    Jaccard >= threshold; "passage": the alignment rule of `cleaner.dedup.passages`, where
+    Jaccard >= threshold; "passage": the alignment rule of `cleaner.dedup.passage_matching`, where
     `common` (uint8, power-of-two length; None: no word is common) marks the uninformative
     words by `word & (len(common) - 1)`, and a pair needs `min_informative` informative
     aligned words unless it is a whole repeat (`whole_cover`, `whole_words`).
@@ -244,7 +246,8 @@ def star_assign(left: np.ndarray, right: np.ndarray, n: int,
 
 
 def to_datasketch(signature: np.ndarray, seed: int = DEFAULT_SEED) -> Any:
-    """A datasketch `LeanMinHash` over one signature row (scheme "affine32": uint32 values)."""
+    """A datasketch `LeanMinHash` over one signature row (scheme "affine32": uint32 values);
+    needs datasketch (`pip install "cleaner[datasketch]"`)."""
     from datasketch import LeanMinHash
 
     return LeanMinHash(seed=seed, hashvalues=np.asarray(signature, dtype=np.uint32), scheme="affine32")

@@ -1,6 +1,6 @@
 """Words that never make a shared passage specific: the stopwords of passage dedup.
 
-Pure data. Passage dedup (`cleaner.dedup.passages`) accepts a partial match only when the
+Pure data. Passage dedup (`cleaner.dedup.passage_matching`) accepts a partial match only when the
 aligned words contain enough *informative* words; a word is uninformative when it is listed
 here or, in a large enough corpus, common in it (document frequency). The list matters most
 for small corpora, where there are no frequencies to learn from: it holds function words

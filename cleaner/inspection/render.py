@@ -19,7 +19,7 @@ from rich.text import Text
 
 from cleaner.inspection.clusters import ClusterDetail, ClusterSummary
 from cleaner.inspection.diff import Piece, elide, word_diff
-from cleaner.inspection.document import DocumentReport
+from cleaner.inspection.explain import DocumentReport
 
 STYLES = {"same": "", "removed": "red strike", "added": "green"}
 #: How changes are marked where styles cannot be shown: (before, after) per piece kind.

@@ -43,8 +43,8 @@ def open_stream(path: Path) -> tuple[BinaryIO, str | None]:
 
 #: Read buffer: every refill releases and re-takes the GIL, and while the main process also
 #: hands batches to workers and takes results back, each re-take can wait for another
-#: thread's switch interval (5 ms). With the default 8 KB, reading 225 MB of JSON lines
-#: cost the main thread 0.9 s in a parallel run (0.08 s alone); with 1 MB, a tenth of that.
+#: thread's switch interval. With the default 8 KB buffer, reading JSON lines in a parallel
+#: run cost the main thread about ten times what it costs alone; 1 MB refills rarely enough.
 #: Plain files only: a decompressor raises on a truncated stream when a refill reaches the
 #: cut, so a large buffer over one would lose the records decoded just before the cut.
 BUFFER = 1 << 20

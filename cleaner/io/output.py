@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import glob
 import logging
 import os
 import re
@@ -50,7 +51,9 @@ class StagedOutput:
     """A staging folder that becomes `target` on `commit()` and vanishes on `discard()`."""
 
     def __init__(self, target: Path) -> None:
-        self.target = target.absolute()
+        # An --output that is a symbolic link names the folder it points to: that folder is
+        # replaced (staged beside it, on its filesystem), and the link keeps pointing at it.
+        self.target = Path(os.path.realpath(target.absolute()))
         recover_parked(self.target)
         check_replaceable(self.target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +149,7 @@ def remove_stale_staging(target: Path) -> None:
     gone). Another host's, or an older cleaner's that names no host, may belong to a live
     run elsewhere: they are left alone."""
     host = _host()
-    for path in target.parent.glob(f".{target.name}.staging-*"):
+    for path in target.parent.glob(f".{glob.escape(target.name)}.staging-*"):
         owner = staging_owner(path)
         if owner is None or owner[0] != host:
             log.info("leaving %s: written by another host or an older cleaner; delete it if no run uses it", path)

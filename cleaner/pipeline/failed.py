@@ -27,7 +27,7 @@ from cleaner.document import (
 from cleaner.io.items import Deferred
 from cleaner.pipeline import rows
 from cleaner.pipeline.stats import StageStats
-from cleaner.pipeline.worker import BatchResult, BatchTask
+from cleaner.pipeline.tasks import BatchResult, BatchTask, FilterBatch, ReadBatch
 
 STAGE = "worker"
 
@@ -36,7 +36,7 @@ def failed_batch_result(task: BatchTask, reason: str) -> BatchResult:
     """The result of `task` as if each of its records had failed with `reason`."""
     message = f"not processed: {reason} (pass {task.segment + 1})"
     outcomes = [_outcome(record, message) for record in _records(task)]
-    if task.parcel is not None:
+    if not isinstance(task, ReadBatch):
         task.parcel.discard()
     removed = Counter((o.stage, o.reason) for o in outcomes if isinstance(o, Removed))
     read = Counter(o.reason for o in outcomes if isinstance(o, Removed))
@@ -47,16 +47,15 @@ def failed_batch_result(task: BatchTask, reason: str) -> BatchResult:
         "removed": rows.removed_batch(o for o in outcomes if isinstance(o, Removed)),
         "errors": rows.errors_batch(o for o in outcomes if isinstance(o, Errored)),
     }
-    return BatchResult(tables, None, [], [], removed, read, len(outcomes), None, stats)
+    return BatchResult(tables=tables, size=len(outcomes), stats=stats, removed=removed, read=read)
 
 
 def _records(task: BatchTask) -> list[Any]:
     """The batch's records: reader items, parked documents, or parked output rows."""
-    if task.items is not None:
+    if isinstance(task, ReadBatch):
         return list(task.items)
-    assert task.parcel is not None  # a task holds reader items or a parcel
     parked = task.parcel.load()
-    if task.filter_parked:
+    if isinstance(task, FilterBatch):
         data, _spans = parked
         return [(row["source"], row["record"]) for row in data.select(["source", "record"]).to_pylist()]
     return parked

@@ -5,12 +5,12 @@ mimalloc pool keeps freed buffers for reuse, and glibc raises its mmap threshold
 first large free, so every later ~1 MB batch buffer lands on a heap that is never returned.
 Both are switched off once per process (the main one and each worker): pyarrow uses the
 system allocator, and glibc gets fixed thresholds. Fixed, not minimal: with every block
-over 128 KB mapped and unmapped on its own, a 50k-document dedup run took 800k page faults
-and 40% longer; with 32 MB (mmap) and 8 MB (trim) it takes 60k, for ~25 MB more peak RSS
-(measured side by side, `benchmarks/speed.py`).
+over 128 KB mapped and unmapped on its own, a dedup run takes an order of magnitude more
+page faults and runs markedly longer; 32 MB (mmap) and 8 MB (trim) cost a little peak RSS
+instead (measured side by side with `benchmarks/speed.py`).
 
 Worker processes also keep pyarrow from importing pandas: pyarrow probes for pandas types the
-first time it converts Python objects, which costs ~50 MB per worker even though workers
+first time it converts Python objects, which costs tens of MB per worker even though workers
 never use pandas. This is done only in worker processes, which the pipeline owns, never in
 the process that imported the library.
 """

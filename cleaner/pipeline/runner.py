@@ -32,7 +32,8 @@ from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched, read_items
 from cleaner.pipeline.stats import StageStats, merge_all
-from cleaner.pipeline.worker import BatchResult, BatchTask, StageRunner, init_worker, run_batch
+from cleaner.pipeline.tasks import BatchResult, BatchTask, FilterBatch, ParcelBatch, ReadBatch
+from cleaner.pipeline.worker import StageRunner, init_worker, run_batch
 from cleaner.stages.base import Decisions, DocKey, GlobalStage
 
 
@@ -175,10 +176,10 @@ class _Run:
             task = submitted.popleft()
             if isinstance(result, TaskFailed):
                 result = failed_batch_result(task, result.reason)
-            elif task.items is not None:
+            elif isinstance(task, ReadBatch):
                 result = self._with_unique_ids(executor, task, result)
                 self.fields.update(result.fields)
-            if task.parcel is not None:
+            if not isinstance(task, ReadBatch):
                 task.parcel.discard()  # kept until now for a second attempt (see Parcel.load)
             merge_all(self.stats, result.stats)
             self.removed.update(result.removed)
@@ -207,7 +208,7 @@ class _Run:
             self.decide[segment.sketch_global] = {**decisions.stats, "seconds": round(time.perf_counter() - started, 3)}
         return next_items, decisions
 
-    def _with_unique_ids(self, executor, task: BatchTask, result: BatchResult) -> BatchResult:
+    def _with_unique_ids(self, executor, task: ReadBatch, result: BatchResult) -> BatchResult:
         """`result`, or the batch run again if it reuses ids of earlier batches (rare).
 
         Each rerun marks the ids the previous attempt reused as taken; a worker never emits
@@ -227,21 +228,21 @@ class _Run:
         if decisions is None:
             executor_settings = self.config.executor
             for n, batch in enumerate(batched(items, executor_settings.batch_docs, int(executor_settings.batch_mb * 2**20))):
-                yield BatchTask(index, items=batch, park_to=parked.path_for(n) if parked else None,
+                yield ReadBatch(index, batch, park_to=parked.path_for(n) if parked else None,
                                 park_as_rows=self._parks_rows(index))
             return
         clusters = _clusters_by_doc(decisions)
         for n, parcel in enumerate(items):
-            yield BatchTask(
-                index,
-                parcel=parcel,
-                park_to=parked.path_for(n) if parked else None,
-                park_as_rows=self._parks_rows(index),
-                filter_parked=self._parks_rows(index - 1),
-                decisions={i: decisions.per_doc[i] for i in parcel.ids if i in decisions.per_doc},
-                duplicate_counts={i: decisions.duplicate_counts[i] for i in parcel.ids if i in decisions.duplicate_counts},
-                cluster_rows={i: clusters[i] for i in parcel.ids if i in clusters},
-            )
+            decided = {
+                "decisions": {i: decisions.per_doc[i] for i in parcel.ids if i in decisions.per_doc},
+                "duplicate_counts": {i: decisions.duplicate_counts[i] for i in parcel.ids if i in decisions.duplicate_counts},
+                "cluster_rows": {i: clusters[i] for i in parcel.ids if i in clusters},
+            }
+            if self._parks_rows(index - 1):
+                yield FilterBatch(index, parcel, **decided)
+            else:
+                yield ParcelBatch(index, parcel, **decided, park_to=parked.path_for(n) if parked else None,
+                                  park_as_rows=self._parks_rows(index))
 
     def _parks_rows(self, index: int) -> bool:
         """Whether pass `index` parks output rows: the next pass is a final filter pass."""

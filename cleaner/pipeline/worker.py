@@ -14,7 +14,6 @@ import os
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -41,54 +40,15 @@ from cleaner.io.items import Deferred
 from cleaner.pipeline import rows
 from cleaner.pipeline.final_filter import filter_rows
 from cleaner.pipeline.ids import reject_repeated_ids
-from cleaner.pipeline.intermediate import Parcel, pack
+from cleaner.pipeline.intermediate import pack
 from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
+from cleaner.pipeline.tasks import BatchResult, BatchTask, FilterBatch, ParcelBatch, ReadBatch
 from cleaner.stages.base import Decisions, Filter, GlobalStage, Stage, Transform
 
 log = logging.getLogger(__name__)
 
-
-
-@dataclass(slots=True)
-class BatchTask:
-    """One batch for one pass: reader items (first pass) or a parcel of parked documents,
-    with the previous global stage's decisions for these documents; `park_to` is the file
-    the survivors go to when a later pass follows (None in the final pass), as output rows
-    when `park_as_rows`; `filter_parked`: the parcel holds such rows and this pass only
-    filters them (`cleaner.pipeline.final_filter`); `taken` are ids that earlier batches
-    used (see `cleaner.pipeline.ids`)."""
-
-    segment: int
-    items: list[Any] | None = None
-    parcel: Parcel | None = None
-    decisions: dict[str, Any] = field(default_factory=dict)
-    duplicate_counts: dict[str, int] = field(default_factory=dict)
-    cluster_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    park_to: str | None = None
-    park_as_rows: bool = False
-    filter_parked: bool = False
-    taken: frozenset[str] = frozenset()
-
-
-@dataclass(slots=True)
-class BatchResult:
-    """What a batch produced: output batches ready to append, survivors for the next pass,
-    what the collector of the next global stage needs, and counts."""
-
-    tables: dict[str, pa.RecordBatch]
-    parcel: Parcel | None
-    kept_ids: list[str]
-    kept_lengths: list[int]
-    removed: Counter[tuple[str, str]]
-    read: Counter[str]
-    size: int
-    sketch: Any
-    stats: dict[str, StageStats]
-    doc_ids: list[str] = field(default_factory=list)
-    fields: Counter[str] = field(default_factory=Counter)
-    notes: Counter[str] = field(default_factory=Counter)  # repairs made while parsing (lone_surrogates)
 
 
 class StageRunner:
@@ -102,26 +62,27 @@ class StageRunner:
         self.segments: list[Segment] = plan_segments(list(self.stages), global_flags(self.stages))
 
     def run_batch(self, task: BatchTask) -> BatchResult:
-        if task.filter_parked:
+        if isinstance(task, FilterBatch):
             return self._filter_parked(task)
         segment = self.segments[task.segment]
         final = task.segment == len(self.segments) - 1
         found: Counter[str] = Counter()
         notes: Counter[str] = Counter()
-        items: list[Any]
-        if task.items is not None:
+        if isinstance(task, ReadBatch):
             items = self._first_pass_items(task, found, notes)
+            decisions: dict[str, Any] = {}
+            clusters: list[dict[str, Any]] = []
         else:
-            assert task.parcel is not None  # a task holds reader items or a parcel
             items = task.parcel.documents()
-        clusters = self._cluster_rows(items, task, segment)
+            decisions = task.decisions
+            clusters = self._cluster_rows(items, task, segment)
         stats: dict[str, StageStats] = {}
-        outcomes: list[Outcome] = [self._process(item, segment, task.decisions, stats) for item in items]
+        outcomes: list[Outcome] = [self._process(item, segment, decisions, stats) for item in items]
         kept = [o for o in outcomes if isinstance(o, Document)]
         parcel = None if final or task.park_to is None else pack(kept, task.park_to, task.park_as_rows)
-        result = BatchResult(self._tables(outcomes, kept, clusters, final), parcel,
-                             [d.id for d in kept], [len(d.text) for d in kept], Counter(), Counter(), len(items), None, stats)
-        if task.items is not None:
+        result = BatchResult(tables=self._tables(outcomes, kept, clusters, final), size=len(items), stats=stats,
+                             parcel=parcel, kept_ids=[d.id for d in kept], kept_lengths=[len(d.text) for d in kept])
+        if isinstance(task, ReadBatch):
             result.doc_ids = [item.id for item in items if isinstance(item, Document)]
             result.fields = found
             result.notes = notes
@@ -135,25 +96,23 @@ class StageRunner:
             stats.setdefault(segment.sketch_global, StageStats()).seconds += time.perf_counter() - started
         return result
 
-    def _first_pass_items(self, task: BatchTask, found: Counter[str], notes: Counter[str]) -> list[Any]:
+    def _first_pass_items(self, task: ReadBatch, found: Counter[str], notes: Counter[str]) -> list[Any]:
         """The batch's reader items with deferred records parsed (counting the mapped fields
         they hold into `found`, what parsing repaired into `notes`) and repeated ids handled
         by readers.duplicate_ids (`cleaner.pipeline.ids`)."""
-        assert task.items is not None
         items = [_parsed(item, found, notes) if isinstance(item, Deferred) else _fresh(item) for item in task.items]
         return reject_repeated_ids(items, task.taken, self.readers.duplicate_ids, self.readers.id_field)
 
-    def _filter_parked(self, task: BatchTask) -> BatchResult:
+    def _filter_parked(self, task: FilterBatch) -> BatchResult:
         """The final pass of a drop-only global stage, over parked output rows."""
-        assert task.parcel is not None  # later passes always run on parcels
         data, spans = task.parcel.load()
         decisions = Decisions(per_doc=task.decisions, duplicate_counts=task.duplicate_counts)
         out = filter_rows(data, spans, decisions, task.cluster_rows)
         name = self.segments[task.segment].apply_global
         assert name is not None  # a final filter pass applies its global stage
-        return BatchResult(out.tables, None, [], [], out.removed, Counter(), out.size, None, {name: out.stats})
+        return BatchResult(tables=out.tables, size=out.size, stats={name: out.stats}, removed=out.removed)
 
-    def _cluster_rows(self, items: list[Any], task: BatchTask, segment: Segment) -> list[dict[str, Any]]:
+    def _cluster_rows(self, items: list[Any], task: ParcelBatch, segment: Segment) -> list[dict[str, Any]]:
         """Cluster rows of this batch's documents, with the text the deciding stage saw,
         settled by that stage against the text (see `GlobalStage.settle_rows`)."""
         rows: list[dict[str, Any]] = []

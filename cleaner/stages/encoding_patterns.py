@@ -84,7 +84,7 @@ def mojibake_triggers() -> str:
     """A character class body such that every match of ftfy's badness regex contains one.
 
     ftfy decides whether a line is mojibake with one large regex (`ftfy.badness.BADNESS_RE`),
-    which costs about 0.2 µs per character. Each of its patterns requires at least one
+    which is costly per character (`benchmarks/encoding_speed.py`). Each of its patterns requires at least one
     character from the categories joined below or from `_MOJIBAKE_EXTRA` (the lower-case
     accented letters of everyday German or French are *not* needed: every pattern that uses
     them also needs one of these). So the regex only has to run in a small window around

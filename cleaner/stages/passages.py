@@ -1,6 +1,6 @@
 """Passage-level deduplication: cut sentences and paragraphs repeated from earlier documents.
 
-The engine lives in `cleaner.dedup.passages` (units, anchors, alignment, star clusters);
+The engine lives in `cleaner.dedup.passage_matching` (units, anchors, alignment, star clusters);
 this module maps the options onto it, turns its verdicts into `Decisions` (per document the
 passages to cut, with their cluster ids; clusters.parquet rows with offsets) and cuts them
 with `TextEditor`, which reports each cut as a span with rule `duplicate_passage`.
@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleaner.dedup.passages import ACTION_CHOICES, PassageConfig, PassageIndex, PassageResult, sketch_passages
+from cleaner.dedup.passage_matching import (
+    ACTION_CHOICES,
+    PassageConfig,
+    PassageIndex,
+    PassageResult,
+    sketch_passages,
+)
 from cleaner.document import Document, Drop, Edit
 from cleaner.errors import ConfigError
 from cleaner.options import Option, Settings

@@ -1,6 +1,6 @@
 """Site templates: delete the lines that recur on many pages of the same site.
 
-The engine lives in `cleaner.dedup.templates` (site keys, line hashes, the counting); this
+The engine lives in `cleaner.dedup.site_lines` (site keys, line hashes, the counting); this
 module maps the options onto it and deletes the decided lines, each whole line with its
 line break as one span with rule `template` and, as its score, the share of the site's
 pages that carry the line.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleaner.dedup.templates import TemplateConfig, TemplateIndex, line_keys, sketch_templates
+from cleaner.dedup.site_lines import TemplateConfig, TemplateIndex, line_keys, sketch_templates
 from cleaner.document import Document, Drop, Edit, Span
 from cleaner.errors import ConfigError
 from cleaner.options import Option, Settings

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from cleaner.dedup import kernels
-from cleaner.dedup.passages import DF_BITS, document_frequencies, stopword_table
+from cleaner.dedup.passage_matching import DF_BITS, document_frequencies, stopword_table
 from cleaner.dedup.stopwords import STOPWORDS
 from cleaner.document import Document
 from cleaner.options import validate

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.config import load_config, parse_config
-from cleaner.dedup.templates import line_key
+from cleaner.dedup.site_lines import line_key
 from cleaner.document import Document
 from cleaner.errors import ConfigError
 from cleaner.options import validate

@@ -55,7 +55,7 @@ def read_parquet(path: Path, source: str, settings: Settings, defer: bool = Fals
     limit = settings.max_record_mb * 2**20
     notes: Counter[str] = Counter()
     try:
-        import pyarrow.parquet as pq  # here, not at the top: workers never read Parquet, and it costs them 9 MB
+        import pyarrow.parquet as pq  # here, not at the top: workers never read Parquet, and it costs them memory
 
         parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=1024):

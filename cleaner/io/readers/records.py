@@ -134,7 +134,7 @@ def field_report(settings: Settings, found: Counter[str]) -> tuple[dict[str, Any
     """stats.json's `readers` section (how many JSONL/Parquet records held each mapped
     field) and a warning for each field option the config changed from its default that
     no record held: a misspelt or wrongly nested name would otherwise yield null in silence."""
-    from cleaner.io.readers.options import READER_OPTIONS
+    from cleaner.io.readers.reader_options import READER_OPTIONS
 
     defaults = {opt.name: opt.default for opt in READER_OPTIONS}
     records = found[RECORDS]

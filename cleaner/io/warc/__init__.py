@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from cleaner.io.compression import sniff_codec
+from cleaner.io.warc.byte_reader import ByteReader
 from cleaner.io.warc.classify import classify, not_document_kind
 from cleaner.io.warc.formats import sniff_framing
 from cleaner.io.warc.framing import HEAD_BYTES, iter_raw_records
 from cleaner.io.warc.items import Malformed, RecordStats, Skipped, WarcItem, WebPage
-from cleaner.io.warc.reader import ByteReader
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",

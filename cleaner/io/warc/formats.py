@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+from cleaner.io.warc.byte_reader import ByteReader
 from cleaner.io.warc.dates import normalize_arc_date, normalize_warc_date
 from cleaner.io.warc.framing import Framing, FramingError, RecordHeader
-from cleaner.io.warc.reader import ByteReader
 
 #: Longest header line accepted; longer means garbage, not a header.
 MAX_LINE_BYTES = 1 << 16

@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from cleaner.io.warc.byte_reader import ByteReader
 from cleaner.io.warc.items import Malformed
-from cleaner.io.warc.reader import ByteReader
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from cleaner.io.readers.jsonl import UnparsedLine
 from cleaner.io.readers.records import FieldMap
 from cleaner.pipeline.failed import failed_batch_result
 from cleaner.pipeline.intermediate import pack
-from cleaner.pipeline.worker import BatchTask
+from cleaner.pipeline.tasks import FilterBatch, ParcelBatch, ReadBatch
 
 FIELDS = FieldMap.from_settings(parse_config({"stages": []}, "test").readers)
 
@@ -27,7 +27,7 @@ def rows_of(result, name: str) -> list[dict]:
 def test_first_pass_items_keep_what_the_reader_decided() -> None:
     items = [docs(1)[0], UnparsedLine("a.jsonl", 1, b'{"text": "x"}\n', FIELDS), ReadFailure("a.jsonl", 2, "invalid JSON"),
              ReadSkip("a.jsonl:3", "a.jsonl", 3, "empty", "the record's text is empty")]
-    result = failed_batch_result(BatchTask(0, items=items), "worker process 7 was killed by SIGKILL, twice on this batch")
+    result = failed_batch_result(ReadBatch(0, items), "worker process 7 was killed by SIGKILL, twice on this batch")
     errors = rows_of(result, "errors")
     assert [(e["record"], e["stage"]) for e in errors] == [(0, "worker"), (1, "worker"), (2, "read")]
     assert errors[0]["error"] == "not processed: worker process 7 was killed by SIGKILL, twice on this batch (pass 1)"
@@ -39,7 +39,7 @@ def test_first_pass_items_keep_what_the_reader_decided() -> None:
 
 def test_a_parcel_of_documents_is_read_back_and_then_deleted(tmp_path: Path) -> None:
     parcel = pack(docs(3), str(tmp_path / "p.pkl"))
-    result = failed_batch_result(BatchTask(1, parcel=parcel), "hung")
+    result = failed_batch_result(ParcelBatch(1, parcel), "hung")
     assert [(e["source"], e["record"], e["stage"]) for e in rows_of(result, "errors")] == [("a.jsonl", i, "worker") for i in range(3)]
     assert "(pass 2)" in rows_of(result, "errors")[0]["error"]
     assert not Path(parcel.path).exists()
@@ -47,5 +47,5 @@ def test_a_parcel_of_documents_is_read_back_and_then_deleted(tmp_path: Path) -> 
 
 def test_a_parcel_of_output_rows_is_read_back_too(tmp_path: Path) -> None:
     parcel = pack(docs(2), str(tmp_path / "rows.pkl"), as_rows=True)
-    result = failed_batch_result(BatchTask(2, parcel=parcel, filter_parked=True), "hung")
+    result = failed_batch_result(FilterBatch(2, parcel), "hung")
     assert [(e["record"], e["stage"]) for e in rows_of(result, "errors")] == [(0, "worker"), (1, "worker")]

@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaner.dedup.spill import PartitionedRows, StringSpill
-from cleaner.dedup.templates import (
+from cleaner.dedup.site_lines import (
     TemplateConfig,
     TemplateIndex,
     hash64,
@@ -21,6 +20,7 @@ from cleaner.dedup.templates import (
     site_key,
     sketch_templates,
 )
+from cleaner.dedup.spill import PartitionedRows, StringSpill
 
 NAV = ["Home", "Products", "About us", "Contact"]
 FOOTER = "© 2024 Example Shop. All rights reserved."
@@ -84,7 +84,7 @@ def test_hash64_is_fixed_across_processes() -> None:
     import subprocess
     import sys
 
-    code = "from cleaner.dedup.templates import hash64; print(hash64('about us'))"
+    code = "from cleaner.dedup.site_lines import hash64; print(hash64('about us'))"
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": "123", "PATH": ""}, cwd=Path(__file__).resolve().parents[2])
     assert int(other.stdout) == hash64("about us")
