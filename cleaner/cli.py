@@ -62,7 +62,9 @@ def run(
     input: Path = typer.Option(Path("raw"), "--input", "-i", help="Folder (walked recursively, sorted) or single file to read."),
     output: Path = typer.Option(Path("clean"), "--output", "-o", help="Output folder, replaced atomically when the run succeeds."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Configuration file [default: config.yaml if present, else built-in defaults]."),
-    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (1 = run in this process)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, show_default=False,
+                                       help="Worker processes (1 = run in this process) [default: one per CPU; "
+                                            "an input too small for more than one batch runs in this process]."),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Process only the first N records, for a quick look."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
@@ -79,15 +81,18 @@ def run(
     """
     from cleaner.config import load_config
     from cleaner.errors import TooManyErrors
+    from cleaner.pipeline.memory import keep_pandas_out
     from cleaner.pipeline.runner import RunOptions, run_pipeline
     from cleaner.reporting import RichProgress, print_summary
 
+    keep_pandas_out()  # this process is the command's own (see cleaner.pipeline.memory)
     _setup_logging(verbose, quiet)
     if verbose and quiet:
         raise ConfigError("--verbose and --quiet cannot be used together")
     config_path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     cfg = load_config(config_path)
-    options = RunOptions(input=input, output=output, workers=workers, limit=limit)
+    options = RunOptions(input=input, output=output, workers=workers or os.cpu_count() or 1, limit=limit,
+                         fit_workers=workers is None)
     try:
         if quiet or not err.is_terminal:
             summary = run_pipeline(cfg, options)

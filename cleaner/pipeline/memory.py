@@ -9,10 +9,11 @@ over 128 KB mapped and unmapped on its own, a dedup run takes an order of magnit
 page faults and runs markedly longer; 32 MB (mmap) and 8 MB (trim) cost a little peak RSS
 instead (measured side by side with `benchmarks/speed.py`).
 
-Worker processes also keep pyarrow from importing pandas: pyarrow probes for pandas types the
-first time it converts Python objects, which costs tens of MB per worker even though workers
-never use pandas. This is done only in worker processes, which the pipeline owns, never in
-the process that imported the library.
+The processes the pipeline runs in (workers, and the `clean` command itself) also keep
+pyarrow from importing pandas: pyarrow probes for pandas types the first time it converts
+Python objects, which costs tens of MB and a noticeable share of a short run's start-up,
+though cleaner never uses pandas. Only that probe is refused (`_NoPandas`): a user's stage
+that imports pandas still gets it. A library caller's process is left alone.
 """
 
 from __future__ import annotations
@@ -45,17 +46,31 @@ def tame_allocators() -> None:
 
 
 class _NoPandas:
-    """Meta-path finder that makes `import pandas` raise ImportError (pyarrow then skips it)."""
+    """Meta-path finder that refuses pyarrow's pandas probe, and only that.
+
+    cleaner itself never imports pandas, so an `import pandas` whose nearest Python caller
+    is cleaner's own code is pyarrow probing for pandas types while it converts our rows
+    (pyarrow's Cython frames are not Python frames): that one raises ImportError, and
+    pyarrow then skips pandas. Any other import of pandas (a user's stage, Ray) goes on.
+    """
 
     @staticmethod
     def find_spec(name: str, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("pandas is not loaded in cleaner worker processes", name=name)
+        if (name == "pandas" or name.startswith("pandas.")) and _called_from_cleaner():
+            raise ModuleNotFoundError("pandas is not loaded for pyarrow's probe in cleaner", name=name)
         return None
 
 
+def _called_from_cleaner() -> bool:
+    """Whether the nearest caller outside the import machinery is a module of cleaner."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(("importlib", "_frozen_importlib")):
+        frame = frame.f_back
+    return frame is not None and frame.f_globals.get("__name__", "").startswith("cleaner.")
+
+
 def keep_pandas_out() -> None:
-    """In a worker process: make `import pandas` fail, so pyarrow does not load it."""
+    """In a process the pipeline runs in: keep pyarrow from loading pandas (see _NoPandas)."""
     if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
         sys.meta_path.insert(0, _NoPandas())
 

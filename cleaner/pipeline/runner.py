@@ -58,6 +58,9 @@ class RunOptions:
     output: Path
     workers: int = 1
     limit: int | None = None
+    #: Whether `workers` is a default the run may lower for a tiny input (`useful_workers`);
+    #: an explicit worker count is always used as given.
+    fit_workers: bool = False
 
 
 @dataclass
@@ -90,7 +93,7 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
             run = _Run(config, options, staged, progress or NullProgress())
             summary = run.execute(files, refused)
             summary.seconds = time.perf_counter() - started
-            summary.stats["run"] = {"seconds": round(summary.seconds, 3), "workers": options.workers,
+            summary.stats["run"] = {"seconds": round(summary.seconds, 3), "workers": run.workers,
                                     "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None}
             (staged.path / "stats.json").write_text(json.dumps(summary.stats, indent=2) + "\n")
             (staged.path / "config.resolved.yaml").write_text(config.to_yaml())
@@ -149,7 +152,9 @@ class _Run:
         spool = self.staged.work / "spool"
         settings = self.config.executor
         try:
-            with make_executor(self.options.workers, init_worker, self.config, spool, settings.kind, settings.ray_address,
+            workers = useful_workers(self.options.workers, files, settings) if self.options.fit_workers else self.options.workers
+            self.workers = workers
+            with make_executor(workers, init_worker, self.config, spool, settings.kind, settings.ray_address,
                                settings.watchdog_s) as executor:
                 for index, segment in enumerate(segments):
                     final = index == len(segments) - 1
@@ -278,6 +283,22 @@ class _Run:
         return RunSummary(self.options.output, counts.records, kept, errors, self.removed, stats=stats, warnings=warnings)
 
     _parked = 0
+    workers = 1
+
+
+#: Input this small (in bytes on disk, all files together) runs in this process: it makes
+#: one batch at most, which one worker runs while the others only cost their start-up.
+TINY_INPUT_BYTES = 256 * 1024
+
+
+def useful_workers(requested: int, files: list[Any], executor: Any) -> int:
+    """`requested`, or 1 for a tiny input on the local executor (see TINY_INPUT_BYTES).
+    Outputs are identical for any worker count, so this only saves the pool's start-up."""
+    if executor.kind != "local" or requested <= 1:
+        return requested
+    if len(files) <= executor.batch_docs and sum(f.size for f in files) <= TINY_INPUT_BYTES:
+        return 1
+    return requested
 
 
 def final_pass_filters(runner: StageRunner) -> bool:
