@@ -23,6 +23,7 @@ import ctypes.util
 import functools
 import os
 import sys
+from types import FrameType
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -63,7 +64,7 @@ class _NoPandas:
 
 def _called_from_cleaner() -> bool:
     """Whether the nearest caller outside the import machinery is a module of cleaner."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__", "").startswith(("importlib", "_frozen_importlib")):
         frame = frame.f_back
     return frame is not None and frame.f_globals.get("__name__", "").startswith("cleaner.")
