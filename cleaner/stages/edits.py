@@ -141,7 +141,7 @@ class TextEditor:
             pos = end
         if pos < len(self.text):
             keep.append((pos, len(self.text)))
-        segments = []
+        segments: list[tuple[int, int, int]] = []
         cur = 0
         for start, end in keep:
             segments.extend(self._map_range(start, end, cur))
@@ -151,21 +151,25 @@ class TextEditor:
         self._cur_starts = [seg[0] for seg in self._segments]
 
     def _map_range(self, start: int, end: int, new_cur: int) -> list[tuple[int, int, int]]:
-        """Original-coordinate segments covering current range [start, end)."""
-        out = []
-        i = max(bisect.bisect_right(self._cur_starts, start) - 1, 0)
-        while start < end and i < len(self._segments):
-            cur, orig, length = self._segments[i]
-            seg_end = cur + length
-            if seg_end <= start:
-                i += 1
-                continue
-            take_end = min(end, seg_end)
-            out.append((new_cur, orig + (start - cur), take_end - start))
-            new_cur += take_end - start
-            start = take_end
-            i += 1
-        return out
+        """Original-coordinate segments covering current range [start, end), from `new_cur` on.
+
+        Only the first and the last segment can stick out of the range; those in between are
+        moved whole, in one comprehension (after many small deletions a page has thousands
+        of segments, and every deletion maps them all again).
+        """
+        first = max(bisect.bisect_right(self._cur_starts, start) - 1, 0)
+        stop = bisect.bisect_left(self._cur_starts, end, lo=first)
+        inside = self._segments[first:stop]
+        shift = new_cur - start
+
+        def clipped(cur: int, orig: int, length: int) -> list[tuple[int, int, int]]:
+            lo, hi = max(cur, start), min(cur + length, end)
+            return [(lo + shift, orig + lo - cur, hi - lo)] if hi > lo else []
+
+        if len(inside) == 1:
+            return clipped(*inside[0])
+        middle = [(cur + shift, orig, length) for cur, orig, length in inside[1:-1] if length]
+        return clipped(*inside[0]) + middle + clipped(*inside[-1])
 
 
 def _merge(deletions: Iterable[Deletion], limit: int) -> list[Deletion]:

@@ -32,7 +32,7 @@ from cleaner.stages.boilerplate import comment_patterns as cp
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.rules_meta import find_byline
-from cleaner.stages.boilerplate.text import Line, letter_words, short_lines
+from cleaner.stages.boilerplate.text import SHORT_LINE, Line, letter_words, short_lines
 from cleaner.stages.edits import Deletion
 
 #: Distinct article stems an on-topic comment shares at least...
@@ -79,11 +79,12 @@ def _header_at(line: Line) -> Header | None:
 @lru_cache(maxsize=1 << 14)
 def _header_of(text: str) -> tuple[str, bool] | None:
     """(commenter, timed) when the stripped line `text` is a comment header. A line is asked
-    again in every cycle of the rules, hence the cache; a header with a date has a digit,
-    one without says "says"/"wrote"/..., so most lines skip the costly patterns."""
+    again in every cycle of the rules, hence the cache; a header with a date has a time (a
+    clock reading: digits around ":", "." or "h"), one without says "says"/"wrote"/..., so
+    most lines skip the costly patterns."""
     if len(text) > 110 or text.startswith("|"):
         return None
-    if _DIGIT.search(text):
+    if _CLOCK.search(text):
         found = pat.COMMENT_HEADER.fullmatch(text)
         if found and found["time"] and _name_ok(found["name"]):
             return _clean_name(found["name"]), True
@@ -94,7 +95,14 @@ def _header_of(text: str) -> tuple[str, bool] | None:
     return None
 
 
-_DIGIT = re.compile(r"\d")
+#: What the time of every timed COMMENT_HEADER holds (`dates.TIME`): a cheap test first.
+_CLOCK = re.compile(r"\d[:.h]\d{2}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_datetime(text: str) -> bool:
+    """Whether the stripped line `text` is only a date and time (cached as `_header_of`)."""
+    return pat.COMMENT_DATETIME.fullmatch(text) is not None
 
 
 def find_headers(text: str) -> list[Header]:
@@ -110,7 +118,7 @@ def find_headers(text: str) -> list[Header]:
         if found:
             headers.append(found)
             continue
-        if k == 0 or not pat.COMMENT_DATETIME.fullmatch(line.stripped):
+        if k == 0 or not _is_datetime(line.stripped):
             continue
         above = candidates[k - 1]
         if headers and headers[-1].start == above.start:
@@ -118,6 +126,15 @@ def find_headers(text: str) -> list[Header]:
         elif len(above.text.split()) <= 4 and _name_ok(above.stripped):
             headers.append(Header(above.start, line.end, _clean_name(above.stripped), True))
     return headers
+
+
+def may_head_comment(line: str) -> bool:
+    """Whether `line` can be a comment header or the date line of one: `comments` finds
+    nothing in a text without such a line (`registry.Rule.trigger`)."""
+    stripped = line.strip()
+    if not stripped or len(line) > SHORT_LINE:
+        return False
+    return _header_of(stripped) is not None or _is_datetime(stripped)
 
 
 def _is_thread(text: str, headers: list[Header]) -> bool:

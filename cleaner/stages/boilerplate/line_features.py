@@ -16,6 +16,8 @@ is main content or page chrome is decided mostly by evidence that transfers acro
 
 `shape` runs one Python pass over the lines (string methods, set lookups); everything else
 is NumPy over the page. Only non-blank lines are described; blank lines carry no decision.
+A line's own measures depend on its text alone, so a caller judging the same page again
+after some deletions keeps a `LineMeasures` and pays only for the lines it has not seen.
 """
 
 from __future__ import annotations
@@ -123,8 +125,9 @@ def _core(stripped: str) -> str:
 _CAP_WORD = re.compile(r"(?:^|\s)[\"'“‘(\[]?[^\W\d_a-z]", re.UNICODE)
 
 
-def _shape_row(line: str, blank_before: bool, blank_after: bool, lexicon: Lexicon) -> tuple[float, ...]:
-    """Raw measures of one line (counts and flags); `_shape` turns them into features."""
+def _measures(line: str, lexicon: Lexicon) -> tuple[float, ...]:
+    """Raw measures of one line (counts and flags) from its text alone; `_shape` turns them,
+    with the blank lines around, into features."""
     s = line.strip()
     lower = s.lower()
     toks = lower.split()
@@ -163,8 +166,6 @@ def _shape_row(line: str, blank_before: bool, blank_after: bool, lexicon: Lexico
         _core(s) in CHROME_LINES,
         s.endswith(")") and _COUNT_TAIL.search(s) is not None,
         "©" in s or "copyright" in lower or "all rights reserved" in lower,
-        blank_before,
-        blank_after,
         sum(odds) / len(odds) if odds else 0.0,
         min(odds, default=0.0),
         max(odds, default=0.0),
@@ -172,11 +173,15 @@ def _shape_row(line: str, blank_before: bool, blank_after: bool, lexicon: Lexico
     )
 
 
-def _shape(raw: np.ndarray, repeats: np.ndarray) -> np.ndarray:
-    """Features of the lines from their raw measures (see `_shape_row` for the columns)."""
+#: Columns of `_measures`.
+_RAW_COLUMNS = 24
+
+
+def _shape(raw: np.ndarray, blank_before: np.ndarray, blank_after: np.ndarray, repeats: np.ndarray) -> np.ndarray:
+    """Features of the lines from their raw measures (see `_measures` for the columns)."""
     (chars, words, letters, stops, terminal, colon, commas, caps, upper, digits, seps, urls,
      bullet, heading, link_chars, images, chrome, chrome_line, count_tail, copyright,
-     blank_before, blank_after, lex_mean, lex_min, lex_max, lex_known) = raw.T
+     lex_mean, lex_min, lex_max, lex_known) = raw.T
     per_word = np.maximum(words, 1)
     per_char = np.maximum(chars, 1)
     return np.column_stack((
@@ -249,30 +254,63 @@ def _distance_to(flags: np.ndarray, forward: bool) -> np.ndarray:
     return dist.astype(np.float64)
 
 
-def page_features(lines: list[str], lexicon: Lexicon) -> tuple[list[int], np.ndarray]:
+class LineMeasures:
+    """The raw measures (`_measures`) and the core of every line seen, for one lexicon:
+    kept across the pages a caller judges when they share most of their lines."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._row: dict[str, int] = {}
+        self._table = np.zeros((0, _RAW_COLUMNS))
+        self._cores: list[str] = []
+
+    def of(self, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+        """The raw measures (one row per line) and the cores of `texts`."""
+        index = []
+        new = []
+        for text in texts:
+            row = self._row.get(text)
+            if row is None:
+                row = self._row[text] = len(self._row)
+                new.append(text)
+            index.append(row)
+        if new:
+            rows = np.array([_measures(text, self.lexicon) for text in new], dtype=np.float64)
+            self._table = np.vstack((self._table, rows))
+            self._cores.extend(" ".join(text.split()).lower() for text in new)
+        return self._table[index], [self._cores[row] for row in index]
+
+
+def page_features(lines: list[str], lexicon: Lexicon, measures: LineMeasures | None = None) -> tuple[list[int], np.ndarray]:
     """The non-blank line indices of a page and their feature matrix (rows in line order).
 
     `lexicon` maps words to their learned log-odds of standing in content rather than in
-    chrome (`build_lexicon`); it ships with the model."""
+    chrome (`build_lexicon`); it ships with the model. `measures` (for the same lexicon)
+    keeps what it works out of each line for the next call."""
     keep = nonblank(lines)
     n = len(keep)
     if not n:
         return keep, np.zeros((0, len(NAMES)), dtype=np.float32)
-    total = len(lines)
-    raw = np.array(
-        [
-            _shape_row(lines[i], i > 0 and not lines[i - 1].strip(), i + 1 < total and not lines[i + 1].strip(), lexicon)
-            for i in keep
-        ],
-        dtype=np.float64,
-    )
-    cores = [" ".join(lines[i].split()).lower() for i in keep]
+    if measures is None:
+        measures = LineMeasures(lexicon)
+    raw, cores = measures.of([lines[i] for i in keep])
+    blank_before, blank_after = _blank_around(keep, len(lines))
     seen: dict[str, int] = {}
     for core in cores:
         seen[core] = seen.get(core, 0) + 1
-    shape = _shape(raw, np.array([seen[c] for c in cores], dtype=np.float64))
+    shape = _shape(raw, blank_before, blank_after, np.array([seen[c] for c in cores], dtype=np.float64))
     context = _context(shape, keep, lines)
     return keep, np.hstack((shape, context)).astype(np.float32)
+
+
+def _blank_around(keep: list[int], total: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each non-blank line (indices `keep` of `total` lines), whether the line before it
+    and the line after it are blank (a page's edges are not)."""
+    index = np.array(keep)
+    blank = np.ones(total + 2, dtype=bool)
+    blank[index + 1] = False
+    blank[0] = blank[-1] = False
+    return blank[index].astype(np.float64), blank[index + 2].astype(np.float64)
 
 
 def _context(shape: np.ndarray, keep: list[int], lines: list[str]) -> np.ndarray:

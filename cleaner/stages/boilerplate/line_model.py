@@ -7,7 +7,7 @@ lines of a numbered list then share one score, so a list is kept or dropped whol
 whose probability is below the model's threshold is boilerplate; the stage judges the page
 again after each deletion until nothing changes (see `Boilerplate._run_model`).
 
-Trees are evaluated by the native kernel (`forest_raw` in cleaner/csrc/native.c) or, without it,
+Trees are evaluated by the native kernel (`forest_raw` in csrc/native.c) or, without it,
 by its NumPy twin with bit-identical results: no ML runtime is needed at clean time, and the
 model loads once per process.
 """
@@ -82,9 +82,14 @@ class LineModel:
     lexicon: dict[str, float]
     threshold: float
 
-    def scores(self, lines: list[str]) -> tuple[list[int], np.ndarray]:
-        """The non-blank line indices of a page and each one's probability of being content."""
-        keep, x = lf.page_features(lines, self.lexicon)
+    def measures(self) -> lf.LineMeasures:
+        """A store of line measures for `scores` to share between pages (see `page_features`)."""
+        return lf.LineMeasures(self.lexicon)
+
+    def scores(self, lines: list[str], measures: lf.LineMeasures | None = None) -> tuple[list[int], np.ndarray]:
+        """The non-blank line indices of a page and each one's probability of being content
+        (`measures`: from `self.measures()`, kept between calls, see `page_features`)."""
+        keep, x = lf.page_features(lines, self.lexicon, measures)
         if not keep:
             return keep, np.zeros(0)
         return keep, numbered_lists_agree(lines, keep, self.forest.probability(x))

@@ -186,6 +186,8 @@ _LEAD = (
 )
 _JOIN = rf"\s*+(?:[|·•—–,-]|\b{_JOINERS}\b)?\s*+"
 #: Strong bylines: an author and a date ("March 1, 2019 by Kelly", "by X on 5 September 2011").
+#: A pattern's `date` group, where it has one, is never optional: `rules_meta` tries such a
+#: pattern only on a line with a digit.
 BYLINE_STRONG = (
     re.compile(rf"(?:{_LEAD}\s+(?:{_JOINERS}\s+)?)?{_WHEN}\s*(?:[|·•—–-]\s*)?{_BY}\s+{_NAME}", _I),
     re.compile(rf"(?:(?:written|posted|published)\s+)?{_BY}\s+{_NAME}{_JOIN}{_WHEN}", _I),

@@ -10,6 +10,9 @@ Order matters and is deliberate (like ftfy's fixers):
 5. layout last: captions and cut sentences are only recognisable once the rest is gone.
 
 Each rule is a pure function `(text, RuleOptions) -> list[Deletion]` over the current text.
+The rules run again on every text a deletion leaves, so the stage skips a rule where it
+provably finds nothing: its scope is lacking, no line passes its trigger, or it decides line
+by line (`PER_LINE`) and has found nothing in these lines before (`quiet.QuietLines`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.edits import Deletion
 
 RuleFunc = Callable[[str, RuleOptions], list[Deletion]]
+#: A test of one line (without its newline) that some line of a text passes whenever the
+#: rule finds something in that text.
+Trigger = Callable[[str], bool]
 
 #: Scopes: what a text must have for a rule to find anything (lets the stage skip it cheaply).
 ANY = 0
@@ -38,12 +44,14 @@ BLOCKS = 2  # more than one line
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A named rule: its config key, its function, its doc line and its scope."""
+    """A named rule: its config key, its function, its doc line, its scope and its trigger
+    (None: the rule is not known to need any particular line)."""
 
     name: str
     func: RuleFunc
     doc: str
     scope: int = ANY
+    trigger: Trigger | None = None
 
 
 RULES: tuple[Rule, ...] = (
@@ -65,21 +73,21 @@ RULES: tuple[Rule, ...] = (
     Rule("breadcrumb", ch.breadcrumb, "breadcrumb trails: Home > Health > Neuropathy", LINES),
     Rule("copyright", ch.copyright_line, "copyright footers", LINES),
     Rule("taxonomy", ls.taxonomy, "category and tag lines: Posted in X | Tagged a, b", LINES),
-    Rule("count_lists", ls.count_lists, "category and archive counts: Sexual Health (179)", LINES),
+    Rule("count_lists", ls.count_lists, "category and archive counts: Sexual Health (179)", LINES, ls.may_count),
     Rule("stats_rows", ls.stats_rows, "forum and product statistics: Replies: 0 • Views: 1,318", LINES),
     Rule("follow_calls", ls.follow_calls, "calls to follow the site: Follow us on Twitter!", LINES),
     Rule("nav_rows", ls.nav_rows, "one-line navigation rows: Physics · Chemistry · Biology", LINES),
     Rule("wire_dateline", pr.wire_dateline, "press-wire datelines (the sentence stays)"),
-    Rule("press_contact", pr.press_contact, "media-contact blocks of press releases", LINES),
+    Rule("press_contact", pr.press_contact, "media-contact blocks of press releases", LINES, pr.may_anchor_contact),
     Rule("wire_footer", pr.wire_footer, "press-wire footers and disclaimers"),
-    Rule("comments", cm.comments, "comment headers, and comments per the `comments` policy", LINES),
+    Rule("comments", cm.comments, "comment headers, and comments per the `comments` policy", LINES, cm.may_head_comment),
     Rule("links", mk.links, "markdown links keep their text; images and empty links go"),
     Rule("edit_markers", ls.edit_markers, "wiki section edit markers: History [edit]", LINES),
-    Rule("byline", meta.byline, "bylines and datelines, moved to the author/date fields", LINES),
-    Rule("toc", st.toc, "table-of-contents labels and entries", LINES),
+    Rule("byline", meta.byline, "bylines and datelines, moved to the author/date fields", LINES, meta.may_be_byline),
+    Rule("toc", st.toc, "table-of-contents labels and entries", LINES, st.is_toc_label),
     Rule("heading_run", st.heading_run, "runs of headings with no body under them", BLOCKS),
-    Rule("empty_refs", st.empty_refs, "empty numbered reference lists", LINES),
-    Rule("disclaimer", st.disclaimer, "site-wide disclaimers and their heading", BLOCKS),
+    Rule("empty_refs", st.empty_refs, "empty numbered reference lists", LINES, st.may_be_empty_reference),
+    Rule("disclaimer", st.disclaimer, "site-wide disclaimers and their heading", BLOCKS, st.is_disclaimer),
     Rule("alt_text", lay.alt_text, "keyword lines left by image alt text", BLOCKS),
     Rule("captions", lay.captions, "image captions restating the article, set apart by blank lines", BLOCKS),
     Rule("rejoin", lay.rejoin, "captions inside a cut sentence; the two halves rejoin", BLOCKS),
@@ -94,4 +102,16 @@ RULES: tuple[Rule, ...] = (
 RAW_TEXT_ONLY: frozenset[str] = frozenset({
     "html_tags", "md_headings", "md_emphasis", "hr", "residue", "link_cta", "links",
     "heading_run", "alt_text", "captions", "rejoin", "copyright",
+})
+
+#: Rules that decide each line on its own: one finds something in a text exactly when it
+#: finds something in one of the text's lines taken alone (its substring shortcuts, such as
+#: no ":" in the text, hold line by line too). The stage skips such a rule on a text made of
+#: lines it has already found nothing in (`quiet.QuietLines`);
+#: tests/stages/test_boilerplate_shortcuts.py checks the property on generated pages. `hr`
+#: is not one: it needs a line break in the text, so a rule line alone is not one to it.
+PER_LINE: frozenset[str] = frozenset({
+    "md_headings", "md_emphasis", "residue", "nav", "reading_time", "share", "counters",
+    "click_here", "login", "cookies", "newsletter", "breadcrumb", "copyright", "taxonomy",
+    "stats_rows", "follow_calls", "nav_rows", "edit_markers",
 })

@@ -78,23 +78,70 @@ def rejoin(text: str, opts: RuleOptions) -> list[Deletion]:
     return out
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
+def _pairs(text: str) -> frozenset[tuple[str, str]]:
     """Adjacent word pairs, except those of two function words ("of the")."""
     words = [w.lower() for w in letter_words(text)]
-    return {p for p in pairwise(words) if p[0] not in STOPWORDS or p[1] not in STOPWORDS}
+    return frozenset(p for p in pairwise(words) if p[0] not in STOPWORDS or p[1] not in STOPWORDS)
 
 
-def _restated(found: tuple[Block, ...], i: int, line: str) -> bool:
-    """Most of the line's word pairs occur in earlier or longer blocks.
+class _RecentPairs:
+    """`_pairs` of the blocks of the last page asked about, kept for the next one.
+
+    The rules run again on a text that differs from the last by a few deletions, so most of
+    its blocks are the same; only one page's blocks are kept, so the memory is one page's.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, frozenset[tuple[str, str]]] = {}
+
+    def of(self, found: tuple[Block, ...]) -> list[frozenset[tuple[str, str]]]:
+        """The word pairs of each block."""
+        last = self._last
+        current: dict[str, frozenset[tuple[str, str]]] = {}
+        out = []
+        for block in found:
+            pairs = current.get(block.text)
+            if pairs is None:
+                pairs = last.get(block.text)
+                if pairs is None:
+                    pairs = _pairs(block.text)
+                current[block.text] = pairs
+            out.append(pairs)
+        self._last = current
+        return out
+
+
+_RECENT_PAIRS = _RecentPairs()
+
+#: Word pair -> (index, word count) of each block it occurs in, in block order.
+PairIndex = dict[tuple[str, str], list[tuple[int, int]]]
+
+
+def _pair_index(found: tuple[Block, ...], wanted: frozenset[tuple[str, str]]) -> PairIndex:
+    """Where each of the `wanted` word pairs occurs: worked out once per page, not once for
+    each caption (a page of many blocks has many captions to check)."""
+    index: PairIndex = {}
+    for k, pairs in enumerate(_RECENT_PAIRS.of(found)):
+        shared = pairs & wanted
+        if shared:
+            words = len(found[k].text.split())
+            for pair in shared:
+                index.setdefault(pair, []).append((k, words))
+    return index
+
+
+def _restated(index: PairIndex, i: int, line: str) -> bool:
+    """Most of the line's word pairs occur in earlier or longer blocks than block i.
 
     Comparing only with those keeps the source: of two blocks restating each other, the
     longer (or, at equal length, the first) stays.
     """
     own = _pairs(line)
     size = len(line.split())
-    sources = [b for k, b in enumerate(found) if k < i or (k > i and len(b.text.split()) > size)]
-    others = set().union(*(_pairs(b.text) for b in sources))
-    return bool(own) and len(own & others) / len(own) >= RESTATED
+    shared = sum(
+        1 for pair in own if any(k < i or (k > i and words > size) for k, words in index.get(pair, ()))
+    )
+    return bool(own) and shared / len(own) >= RESTATED
 
 
 def _is_quotation(line: str) -> bool:
@@ -111,6 +158,26 @@ def _is_attribution(block: Block) -> bool:
     return len(block.lines) == 1 and len(line.split()) <= 8 and line[-1] not in ".!?:;"
 
 
+def _caption_candidates(found: tuple[Block, ...]) -> list[tuple[int, str, bool]]:
+    """(index, text without quotation marks, quoted) of each block that has the shape of a
+    caption set apart, or of a pull quote, and so must be checked for a restatement."""
+    airy = sorted(b.gap_before for b in found[1:])[(len(found) - 1) // 2] <= 1
+    out = []
+    for i, block in enumerate(found[1:], start=1):
+        line = block.text.strip()
+        bare = line.strip(_QUOTES)
+        if not bare or bare[-1] not in ".!" or not _is_caption(block):
+            continue
+        if len(bare.split()) < MIN_RESTATED_WORDS:
+            continue
+        quoted = _is_quotation(line)
+        apart = airy and max(block.gap_before, block.gap_after) >= 2
+        if not quoted and (not apart or any(q in line for q in _QUOTES)):
+            continue
+        out.append((i, bare, quoted))
+    return out
+
+
 def captions(text: str, opts: RuleOptions) -> list[Deletion]:
     """Captions and pull quotes that restate a sentence of the article.
 
@@ -121,21 +188,14 @@ def captions(text: str, opts: RuleOptions) -> list[Deletion]:
     found = blocks(text)
     if len(found) < 3:
         return []
-    airy = sorted(b.gap_before for b in found[1:])[(len(found) - 1) // 2] <= 1
+    candidates = _caption_candidates(found)
+    if not candidates:
+        return []
+    index = _pair_index(found, frozenset().union(*(_pairs(bare) for _, bare, _ in candidates)))
     out: list[Deletion] = []
-    for i, block in enumerate(found[1:], start=1):
-        line = block.text.strip()
-        bare = line.strip(_QUOTES)
-        if not bare or not _is_caption(block) or bare[-1] not in ".!":
-            continue
-        if len(bare.split()) < MIN_RESTATED_WORDS:
-            continue
-        quoted = _is_quotation(line)
-        apart = airy and max(block.gap_before, block.gap_after) >= 2
-        if not quoted and (not apart or any(q in line for q in _QUOTES)):
-            continue
-        if _restated(found, i, bare):
-            out.append(block_deletion(text, block, "captions"))
+    for i, bare, quoted in candidates:
+        if _restated(index, i, bare):
+            out.append(block_deletion(text, found[i], "captions"))
             if quoted and i + 1 < len(found) and _is_attribution(found[i + 1]):
                 out.append(block_deletion(text, found[i + 1], "captions"))
     return out

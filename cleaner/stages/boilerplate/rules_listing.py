@@ -14,10 +14,13 @@ category or a count is never touched.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from cleaner.lang.profiles import ALL_STOPWORDS
 from cleaner.stages.boilerplate import patterns_listing as pl
 from cleaner.stages.boilerplate.options import RuleOptions
-from cleaner.stages.boilerplate.text import Line, line_deletion, short_lines
+from cleaner.stages.boilerplate.text import SHORT_LINE, Line, line_deletion, short_lines
 from cleaner.stages.edits import Deletion
 
 _TERMINAL = (".", "!", "?", "…")
@@ -26,6 +29,8 @@ _DECOR = " \t\u00a0•·*-–—|>»:"
 MIN_COUNT_RUN = 3
 #: A single line with this many counts is an archive or category widget flattened.
 MIN_COUNTS_IN_LINE = 3
+#: What every "Label: number" pair (`patterns_listing.STAT_PAIR`) holds: a cheap test first.
+_COLON_NUMBER = re.compile(r":\s?\d")
 
 
 def _stripped(line: Line) -> str:
@@ -49,7 +54,10 @@ def taxonomy(text: str, opts: RuleOptions) -> list[Deletion]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_label_count(body: str) -> bool:
+    """A short "Label (count)" line. `count_lists` asks again in every cycle of the rules
+    (it is not a per-line rule: it looks for runs), hence the cache."""
     match = pl.LABEL_COUNT.fullmatch(body)
     return match is not None and len(body.split()) <= 8 and not body.endswith(_TERMINAL)
 
@@ -71,7 +79,9 @@ def count_lists(text: str, opts: RuleOptions) -> list[Deletion]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def _many_counts(body: str) -> bool:
+    """A line holding many counts that are not years (cached as `_is_label_count`)."""
     counts = pl.COUNT.findall(body)
     if len(counts) < MIN_COUNTS_IN_LINE or body.endswith(_TERMINAL):
         return False
@@ -80,13 +90,22 @@ def _many_counts(body: str) -> bool:
     return len(body.split()) <= 6 * len(counts)
 
 
+def may_count(line: str) -> bool:
+    """Whether `line` is a "Label (count)" line or holds many counts: `count_lists` finds
+    nothing in a text without such a line (`registry.Rule.trigger`)."""
+    if not line.strip() or len(line) > SHORT_LINE:
+        return False
+    body = line.strip(_DECOR)
+    return _is_label_count(body) or _many_counts(body)
+
+
 def stats_rows(text: str, opts: RuleOptions) -> list[Deletion]:
     """Lines made only of two or more "Label: number" pairs."""
-    if ":" not in text:
+    if not _COLON_NUMBER.search(text):
         return []
     out = []
     for line in short_lines(text):
-        if ":" not in line.text:
+        if len(_COLON_NUMBER.findall(line.text)) < 2:
             continue
         body = _stripped(line)
         pairs = list(pl.STAT_PAIR.finditer(body))

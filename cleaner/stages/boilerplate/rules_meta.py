@@ -7,7 +7,9 @@ metadata comes from exactly what was removed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate.options import RuleOptions
@@ -45,8 +47,21 @@ def _valid_name(name: str) -> str | None:
     return name
 
 
+#: Each byline pattern, and whether it has a date in it: a date has digits, so a line without
+#: one is not tried against such a pattern (every `date` group of the patterns is required).
+_STRONG = tuple((r, "(?P<date>" in r.pattern) for r in pat.BYLINE_STRONG)
+_ALL = _STRONG + tuple((r, "(?P<date>" in r.pattern) for r in pat.BYLINE_WEAK)
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1 << 14)
 def _match(line: str, top: bool) -> Byline | None:
-    for regex in pat.BYLINE_STRONG + (pat.BYLINE_WEAK if top else ()):
+    """The byline a stripped line is, if any (weak patterns only near the top). A line is
+    asked again in every cycle of the rules, hence the cache."""
+    undated = _DIGIT.search(line) is None
+    for regex, dated in _ALL if top else _STRONG:
+        if dated and undated:
+            continue
         found = regex.fullmatch(line)
         if not found:
             continue
@@ -68,6 +83,13 @@ def find_byline(text: str, top: bool = True) -> Byline | None:
                 if found:
                     return found
     return None
+
+
+def may_be_byline(line: str) -> bool:
+    """Whether `line` reads as a byline at the top of a page (which any byline further down
+    does too): `byline` finds nothing in a text without such a line (`registry.Rule.trigger`)."""
+    stripped = line.strip()
+    return len(stripped) <= MAX_BYLINE_CHARS and _match(stripped, True) is not None
 
 
 def byline(text: str, opts: RuleOptions) -> list[Deletion]:

@@ -8,12 +8,12 @@ date (see `fields.py`). News datelines without a wire ("WASHINGTON (AP) —") ar
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.phrases import SHARE_WORDS
 from cleaner.stages.boilerplate.text import (
-    Line,
     block_deletion,
     blocks,
     core,
@@ -47,11 +47,16 @@ def wire_dateline(text: str, opts: RuleOptions) -> list[Deletion]:
     return out
 
 
-def _contact_kind(line: Line) -> str | None:
-    """'anchor' (phone, e-mail, contact label), 'link' (social/link-only line), 'name' or None."""
-    stripped = line.stripped
-    if len(stripped) > 120:
-        return None
+def _contact_kind(stripped: str) -> str | None:
+    """'anchor' (phone, e-mail, contact label), 'link' (social/link-only line), 'name' or None,
+    for a stripped line."""
+    return None if len(stripped) > 120 else _short_contact_kind(stripped)
+
+
+@lru_cache(maxsize=1 << 14)
+def _short_contact_kind(stripped: str) -> str | None:
+    """`_contact_kind` of a line short enough to be one. A line is asked again in every
+    cycle of the rules, hence the cache (of short lines only, so it stays small)."""
     if pat.EMAIL.fullmatch(stripped):
         return "anchor"
     if pat.PHONE.fullmatch(stripped) and sum(ch.isdigit() for ch in stripped) >= 7:
@@ -102,12 +107,20 @@ def _contact_runs(kinds: list[str | None]) -> list[tuple[int, int]]:
     return runs
 
 
+def may_anchor_contact(line: str) -> bool:
+    """Whether `line` is a phone number, an e-mail address or a contact label: a contact
+    block has one, so `press_contact` finds nothing in a text without such a line
+    (`registry.Rule.trigger`)."""
+    stripped = line.strip()
+    return bool(stripped) and _contact_kind(stripped) == "anchor"
+
+
 def press_contact(text: str, opts: RuleOptions) -> list[Deletion]:
     """Media-contact blocks: name, company, phone, e-mail, "Visit us on social media:", links."""
     if "@" not in text and "ontact" not in text and "ocial" not in text:
         return []
     rows = [ln for ln in lines(text) if ln.text.strip()]
-    kinds = [_contact_kind(ln) for ln in rows]
+    kinds = [_contact_kind(ln.stripped) for ln in rows]
     out: list[Deletion] = []
     for start, end in _contact_runs(kinds):
         out.extend((ln.start, min(ln.end + 1, len(text)), "press_contact") for ln in rows[start:end])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import groupby
 
 from cleaner.stages.boilerplate import patterns as pat
@@ -22,6 +23,7 @@ from cleaner.stages.boilerplate.phrases import (
     TOC_LABELS,
 )
 from cleaner.stages.boilerplate.text import (
+    SHORT_LINE,
     Block,
     Line,
     approx_words,
@@ -49,6 +51,13 @@ _DISCLAIMER_HINTS = (
 def _entry(line: Line) -> str:
     """A table-of-contents entry without its bullet or number."""
     return line.stripped.lstrip(_BULLETS)
+
+
+def is_toc_label(line: str) -> bool:
+    """Whether `line` is a table-of-contents label ("In This Article"): `toc` finds nothing
+    in a text without one (`registry.Rule.trigger`)."""
+    stripped = line.strip()
+    return bool(stripped) and len(line) <= SHORT_LINE and len(stripped) <= 40 and core(line) in TOC_LABELS
 
 
 def toc(text: str, opts: RuleOptions) -> list[Deletion]:
@@ -82,17 +91,17 @@ def _title_case(line: str) -> bool:
     return not words or sum(w[0].isupper() for w in words) * 10 >= len(words) * 6
 
 
-def _is_toc_run(found: tuple[Block, ...], orphans: tuple[Block, ...], text_length: int) -> bool:
+def _is_toc_run(counts: Counter[str], orphans: tuple[Block, ...], text_length: int) -> bool:
     """Orphan headings that look like a table of contents rather than a list or a Q&A.
 
     Entries are title-cased, none is a "Q:"/"A:" line or recurs through the page like the
-    labels of a schedule, and the run sits in the first or last third of the page, where
-    tables of contents and "in this article" lists go.
+    labels of a schedule (`counts`: how often each block's text occurs in the page), and the
+    run sits in the first or last third of the page, where tables of contents and "in this
+    article" lists go.
     """
     entries = [b.text.strip() for b in orphans]
     if any(e[:2] in ("Q:", "A:", "F:") for e in entries):
         return False
-    counts = Counter(b.text.strip() for b in found)
     if len(set(entries)) < len(entries) or any(counts[e] > 2 for e in entries):
         return False
     if sum(_title_case(e) for e in entries) * 4 < len(entries) * 3:
@@ -111,11 +120,23 @@ def heading_run(text: str, opts: RuleOptions) -> list[Deletion]:
         return []
     flags = [i > 0 and _heading_block(b) for i, b in enumerate(found)]
     out: list[Deletion] = []
+    counts: Counter[str] | None = None  # counted once per text, and only for a long run
     for i, j in _true_runs(flags):
         orphans = found[i : j - 1] if j < len(found) else found[i:j]
-        if len(orphans) >= MIN_ORPHAN_HEADINGS and _is_toc_run(found, orphans, len(text)):
+        if len(orphans) < MIN_ORPHAN_HEADINGS:
+            continue
+        if counts is None:
+            counts = Counter(b.text.strip() for b in found)
+        if _is_toc_run(counts, orphans, len(text)):
             out.extend(block_deletion(text, b, "heading_run") for b in orphans)
     return out
+
+
+def may_be_empty_reference(line: str) -> bool:
+    """Whether `line` is a numbered list item with nothing but its number: `empty_refs`
+    finds nothing in a text without such a line (`registry.Rule.trigger`)."""
+    stripped = line.strip()
+    return bool(stripped) and len(line) <= SHORT_LINE and pat.EMPTY_REFERENCE.fullmatch(stripped) is not None
 
 
 def empty_refs(text: str, opts: RuleOptions) -> list[Deletion]:
@@ -144,15 +165,28 @@ def disclaimer(text: str, opts: RuleOptions) -> list[Deletion]:
         return []
     out: list[Deletion] = []
     for i, line in enumerate(rows):
-        if line.end - line.start > 1000 or approx_words(line.text) > 100:
-            continue
-        low = line.text.lower()
-        if not any(h in low for h in _DISCLAIMER_HINTS) or not pat.DISCLAIMER.search(low):
+        if not is_disclaimer(line.text):
             continue
         out.append(line_deletion(text, line, "disclaimer"))
         if i > 0 and core(rows[i - 1].text) in DISCLAIMER_HEADINGS:
             out.append(line_deletion(text, rows[i - 1], "disclaimer"))
     return out
+
+
+def is_disclaimer(line: str) -> bool:
+    """A paragraph of a disclaimer: short, with a hint word and the disclaimer pattern;
+    `disclaimer` finds nothing in a text without such a line (`registry.Rule.trigger`)."""
+    return len(line) <= 1000 and _short_disclaimer(line)
+
+
+@lru_cache(maxsize=1 << 14)
+def _short_disclaimer(line: str) -> bool:
+    """`is_disclaimer` of a line short enough to be one. A line is asked again in every
+    cycle of the rules, hence the cache (of short lines only, so it stays small)."""
+    if approx_words(line) > 100:
+        return False
+    low = line.lower()
+    return any(h in low for h in _DISCLAIMER_HINTS) and pat.DISCLAIMER.search(low) is not None
 
 
 def _true_runs(flags: list[bool]) -> Iterator[tuple[int, int]]:

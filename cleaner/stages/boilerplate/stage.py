@@ -4,7 +4,8 @@ Every rule of `registry.RULES` that config enables runs in order, each on the te
 previous one left; each removal is a span carrying its rule name, in the offsets of the text
 the stage received. One rule's deletion can expose work for another (removing comment
 headers leaves a run of headings), so rules keep running in cycle until every enabled rule
-has run once on the final text without finding anything; the stage is therefore idempotent.
+has run once on the final text without finding anything (or is skipped there because it
+provably finds nothing, see `quiet`); the stage is therefore idempotent.
 A document left empty is returned empty: the pipeline drops it with reason `empty`.
 Text the html stage extracted (`Document.extracted`) is spared the rules that are precise
 only on scraped text (`registry.RAW_TEXT_ONLY`). The fields found (author, date, title)
@@ -43,7 +44,9 @@ from cleaner.stages.boilerplate.guard import (
     label_runs,
     safe_deletions,
 )
+from cleaner.stages.boilerplate.line_features import LineMeasures
 from cleaner.stages.boilerplate.options import COMMENT_POLICIES, RuleOptions
+from cleaner.stages.boilerplate.quiet import QuietLines
 from cleaner.stages.boilerplate.registry import BLOCKS, LINES, RAW_TEXT_ONLY, RULES, Rule
 from cleaner.stages.boilerplate.text import short_lines
 from cleaner.stages.edits import Deletion, TextEditor
@@ -125,9 +128,10 @@ class Boilerplate(Transform):
         editor = TextEditor(doc.text, self.name)
         opts = RuleOptions(comments=self._policy, author=doc.author)
         rules = self._extracted_rules if doc.extracted else self._rules
-        self._run_rules(editor, opts, rules)
+        quiet = QuietLines()
+        self._run_rules(editor, opts, rules, quiet)
         judge = self._model is not None and not doc.extracted
-        counts = self._run_model(editor, opts, rules) if judge else {}
+        counts = self._run_model(editor, opts, rules, quiet) if judge else {}
         fields = {
             key: value
             for key, value in page_fields(editor).items()
@@ -138,15 +142,17 @@ class Boilerplate(Transform):
         metadata = {COMMENTS_OFFSET: comments} if comments is not None else {}
         return Edit(editor.text, spans, fields, counts=counts, metadata=metadata, position=editor.current_offset)
 
-    def _run_rules(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...]) -> None:
+    def _run_rules(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...], quiet: QuietLines) -> None:
         """The named rules, in cycle, until none finds anything (whitespace tidied)."""
         budget = MAX_CYCLES * len(rules)
-        while budget > 0 and self._settle(editor, opts, rules):
+        while budget > 0 and self._settle(editor, opts, rules, quiet):
             budget -= len(rules)
             if not _tidy(editor):
                 break
 
-    def _run_model(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...]) -> dict[str, int]:
+    def _run_model(
+        self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...], quiet: QuietLines
+    ) -> dict[str, int]:
         """Model rounds until one judges the current text and deletes nothing.
 
         The first round judges the text the stage received, as the model was trained (with
@@ -155,26 +161,29 @@ class Boilerplate(Transform):
         with the rules run again in between, until a round deletes nothing: the stage is
         then idempotent (its output is a text the model and the rules leave alone). A page
         that has not settled after MAX_MODEL_ROUNDS is counted in `line_model_unsettled`.
+        Most lines are the same in every round, so their measures are worked out once.
         """
+        assert self._model is not None
+        measures = self._model.measures()
         for round_ in range(MAX_MODEL_ROUNDS):
             first = round_ == 0
-            found = self._boilerplate_lines(editor.original if first else editor.text)
+            found = self._boilerplate_lines(editor.original if first else editor.text, measures)
             deleted = _delete_lines(editor, found) if first else _delete_current(editor, found)
             if not deleted and (not first or editor.text == editor.original):
                 return {}
             if deleted:
                 _tidy(editor)
-                self._run_rules(editor, opts, rules)
+                self._run_rules(editor, opts, rules, quiet)
         return {"line_model_unsettled": 1}
 
-    def _boilerplate_lines(self, text: str) -> list[tuple[int, int, float]]:
+    def _boilerplate_lines(self, text: str, measures: LineMeasures) -> list[tuple[int, int, float]]:
         """(start, end, score) of each line of `text` the model calls boilerplate; `end`
         takes the line's newline, `score` is the model's probability of boilerplate."""
         if "\n" not in text.strip():
             return []
         assert self._model is not None
         lines = text.split("\n")
-        keep, content = self._model.scores(lines)
+        keep, content = self._model.scores(lines, measures)
         starts = np.cumsum([0] + [len(line) + 1 for line in lines])
         return [
             (int(starts[i]), min(int(starts[i + 1]), len(text)), round(1.0 - float(p), 4))
@@ -182,28 +191,34 @@ class Boilerplate(Transform):
             if p < self._threshold
         ]
 
-    def _settle(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...]) -> bool:
-        """Run the rules in cycle until all of them pass over the text in a row; any deletion?"""
+    def _settle(self, editor: TextEditor, opts: RuleOptions, rules: tuple[Rule, ...], quiet: QuietLines) -> bool:
+        """Run the rules in cycle until all of them pass over the text in a row; any deletion?
+
+        A rule is not run on the whole text where it provably finds nothing there: its scope
+        is lacking, no line passes its trigger, or it decides line by line and finds nothing
+        in the lines it has not seen (`quiet`).
+        """
         count = len(rules)
         changed = False
-        quiet = 0
+        passed = 0
         i = 0
         budget = MAX_CYCLES * count
         lacking = _lacking(editor.text)
-        while quiet < count and budget > 0:
+        while passed < count and budget > 0:
             rule = rules[i]
             i = (i + 1) % count
             budget -= 1
-            if rule.scope & lacking:
-                quiet += 1
+            if rule.scope & lacking or quiet.finds_nothing(rule, editor.text, opts):
+                passed += 1
                 continue
             found = rule.func(editor.text, opts)
+            quiet.ran(rule, editor.text, bool(found))
             if found and _apply(editor, found):
                 changed = True
-                quiet = 0
+                passed = 0
                 lacking = _lacking(editor.text)
             else:
-                quiet += 1
+                passed += 1
         return changed
 
 

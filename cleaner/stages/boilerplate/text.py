@@ -10,8 +10,10 @@ look at `short_lines`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
+from typing import NamedTuple
 
 from cleaner.stages.edits import Deletion
 
@@ -24,9 +26,12 @@ _MD_LINK_LINE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _TERMINAL = ".!,;:…"
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line: `start` is its first character, `end` the offset of its newline."""
+class Line(NamedTuple):
+    """One line: `start` is its first character, `end` the offset of its newline.
+
+    A named tuple rather than a frozen dataclass (so is `Block`): every text a deletion
+    leaves is split into all its lines and blocks again, and a tuple is built faster.
+    """
 
     start: int
     end: int
@@ -38,31 +43,29 @@ class Line:
         return self.text.strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """Consecutive non-blank lines; `gap_before`/`gap_after` count the blank lines around."""
+class Block(NamedTuple):
+    """Consecutive non-blank lines; `gap_before`/`gap_after` count the blank lines around;
+    `text` is the lines joined by newlines (the block's slice of the page)."""
 
     start: int
     end: int
     lines: tuple[Line, ...]
     gap_before: int
     gap_after: int
-
-    @property
-    def text(self) -> str:
-        """The block's lines joined by newlines."""
-        return "\n".join(line.text for line in self.lines)
+    text: str
 
 
 @lru_cache(maxsize=16)
 def lines(text: str) -> tuple[Line, ...]:
-    """All lines of `text` with their offsets."""
-    out = []
-    start = 0
-    for piece in text.split("\n"):
-        out.append(Line(start, start + len(piece), piece))
-        start += len(piece) + 1
-    return tuple(out)
+    """All lines of `text` with their offsets.
+
+    Built without a Python-level call per line (`tuple.__new__` is what `Line._make` does):
+    every text a deletion leaves is split again, all of it.
+    """
+    pieces = text.split("\n")
+    lengths = list(map(len, pieces))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    return tuple(map(tuple.__new__, repeat(Line), zip(starts, map(add, starts, lengths), pieces)))
 
 
 @lru_cache(maxsize=16)
@@ -85,33 +88,23 @@ def nonblank_lines(text: str) -> tuple[Line, ...]:
 def blocks(text: str) -> tuple[Block, ...]:
     """Blank-line separated blocks, each with the size of the gaps around it."""
     if "\n" not in text:
-        return (Block(0, len(text), (Line(0, len(text), text),), 0, 0),) if text.strip() else ()
-    out: list[Block] = []
-    current: list[Line] = []
+        return (Block(0, len(text), (Line(0, len(text), text),), 0, 0, text),) if text.strip() else ()
+    runs: list[tuple[list[Line], int]] = []  # each block's lines and the blank lines before it
     blank = 0
-    gap = 0
     for line in lines(text):
-        if line.text.strip():
-            if not current:
-                gap, blank = blank, 0
-            current.append(line)
-            continue
-        if current:
-            out.append(Block(current[0].start, current[-1].end, tuple(current), gap, 0))
-            current = []
-        blank += 1
-    if current:
-        out.append(Block(current[0].start, current[-1].end, tuple(current), gap, 0))
-        blank = 0
-    return tuple(_with_gaps_after(out, blank))
-
-
-def _with_gaps_after(found: list[Block], trailing: int) -> list[Block]:
-    result = []
-    for i, block in enumerate(found):
-        after = found[i + 1].gap_before if i + 1 < len(found) else trailing
-        result.append(Block(block.start, block.end, block.lines, block.gap_before, after))
-    return result
+        if not line.text.strip():
+            blank += 1
+        elif blank or not runs:
+            runs.append(([line], blank))
+            blank = 0
+        else:
+            runs[-1][0].append(line)
+    out = []
+    for k, (group, gap) in enumerate(runs):
+        after = runs[k + 1][1] if k + 1 < len(runs) else blank
+        start, end = group[0].start, group[-1].end
+        out.append(Block(start, end, tuple(group), gap, after, text[start:end]))
+    return tuple(out)
 
 
 def line_deletion(text: str, line: Line, rule: str) -> Deletion:
