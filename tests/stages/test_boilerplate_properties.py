@@ -122,7 +122,7 @@ _HEADER_WORDS = ["John", "Smith", "on", "March", "3,", "2020", "at", "10:15", "p
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_HEADER_WORDS), min_size=1, max_size=9))
 def test_comment_header_prefilter_changes_no_decision(words: list[str]) -> None:
-    """The cheap tests before the header patterns (a digit for a dated header, a "says" word
+    """The cheap tests before the header patterns (a clock time for a dated header, a "says" word
     for the other shape) only skip lines the patterns would refuse."""
     from cleaner.stages.boilerplate import comments
     from cleaner.stages.boilerplate import patterns as pat

@@ -26,9 +26,9 @@ from cleaner.stages.boilerplate import rules_layout as lay
 from cleaner.stages.boilerplate import rules_meta as meta
 from cleaner.stages.boilerplate import stage as stage_module
 from cleaner.stages.boilerplate import text as tx
-from cleaner.stages.boilerplate.options import COMMENT_POLICIES, RuleOptions
 from cleaner.stages.boilerplate.quiet import QuietLines
 from cleaner.stages.boilerplate.registry import PER_LINE, RULES
+from cleaner.stages.boilerplate.rule_options import COMMENT_POLICIES, RuleOptions
 from cleaner.stages.edits import TextEditor
 from tests.stages.test_boilerplate_properties import FRAGMENTS, SEPARATORS
 

@@ -30,7 +30,7 @@ from functools import lru_cache
 from cleaner.lang.profiles import ALL_STOPWORDS as STOPWORDS
 from cleaner.stages.boilerplate import comment_patterns as cp
 from cleaner.stages.boilerplate import patterns as pat
-from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.rules_meta import find_byline
 from cleaner.stages.boilerplate.text import SHORT_LINE, Line, letter_words, short_lines
 from cleaner.stages.edits import Deletion

@@ -16,8 +16,8 @@ made of lines they have seen before. Two kinds of rule can then be skipped:
 
 from __future__ import annotations
 
-from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.registry import PER_LINE, Rule, Trigger
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 
 
 class QuietLines:

@@ -28,7 +28,7 @@ from cleaner.stages.boilerplate import rules_markup as mk
 from cleaner.stages.boilerplate import rules_meta as meta
 from cleaner.stages.boilerplate import rules_press as pr
 from cleaner.stages.boilerplate import rules_structure as st
-from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.edits import Deletion
 
 RuleFunc = Callable[[str, RuleOptions], list[Deletion]]

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from cleaner.stages.boilerplate import patterns as pat
-from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.phrases import (
     BREADCRUMB_HOME,
     COOKIE_BUTTONS,
@@ -24,6 +23,7 @@ from cleaner.stages.boilerplate.phrases import (
     SHARE_ANCHORS,
     SHARE_WORDS,
 )
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.text import (
     Line,
     approx_words,

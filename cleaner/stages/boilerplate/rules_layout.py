@@ -17,7 +17,7 @@ import re
 from itertools import pairwise
 
 from cleaner.lang.profiles import ALL_STOPWORDS as STOPWORDS
-from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.text import (
     Block,
     block_deletion,

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from cleaner.lang.profiles import ALL_STOPWORDS
 from cleaner.stages.boilerplate import patterns_listing as pl
-from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.text import SHORT_LINE, Line, line_deletion, short_lines
 from cleaner.stages.edits import Deletion
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.phrases import LINK_CTA
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.text import line_deletion, short_lines
 from cleaner.stages.edits import Deletion
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleaner.stages.boilerplate import patterns as pat
-from cleaner.stages.boilerplate.options import RuleOptions
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.text import blocks, line_deletion
 from cleaner.stages.edits import Deletion
 

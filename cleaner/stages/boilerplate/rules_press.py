@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 
 from cleaner.stages.boilerplate import patterns as pat
-from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.phrases import SHARE_WORDS
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.text import (
     block_deletion,
     blocks,

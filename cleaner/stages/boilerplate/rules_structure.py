@@ -16,12 +16,12 @@ from functools import lru_cache
 from itertools import groupby
 
 from cleaner.stages.boilerplate import patterns as pat
-from cleaner.stages.boilerplate.options import RuleOptions
 from cleaner.stages.boilerplate.phrases import (
     DISCLAIMER_HEADINGS,
     REFERENCE_HEADINGS,
     TOC_LABELS,
 )
+from cleaner.stages.boilerplate.rule_options import RuleOptions
 from cleaner.stages.boilerplate.text import (
     SHORT_LINE,
     Block,

@@ -45,9 +45,9 @@ from cleaner.stages.boilerplate.guard import (
     safe_deletions,
 )
 from cleaner.stages.boilerplate.line_features import LineMeasures
-from cleaner.stages.boilerplate.options import COMMENT_POLICIES, RuleOptions
 from cleaner.stages.boilerplate.quiet import QuietLines
 from cleaner.stages.boilerplate.registry import BLOCKS, LINES, RAW_TEXT_ONLY, RULES, Rule
+from cleaner.stages.boilerplate.rule_options import COMMENT_POLICIES, RuleOptions
 from cleaner.stages.boilerplate.text import short_lines
 from cleaner.stages.edits import Deletion, TextEditor
 from cleaner.stages.html_timeout import TimeLimitExceeded, call_with_time_limit
