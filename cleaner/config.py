@@ -24,7 +24,7 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
     Option("rows_per_file", int, 100_000, "Kept documents per data/part-NNNNN.parquet file.", minimum=1),
     Option("row_group_rows", int, 1024, "Rows per Parquet row group: small enough to stream, large enough to compress well.", minimum=1),
     Option("compression", str, "zstd", "Parquet compression codec.", choices=("zstd", "snappy", "gzip", "lz4", "none")),
-    Option("compression_level", int, 1, "Codec level (zstd 1-22, gzip 1-9); ignored by codecs without levels. zstd 1 (Arrow's own default) writes ~40% faster than 3 for ~25% larger files.", minimum=1, maximum=22),
+    Option("compression_level", int, 1, "Codec level (zstd 1-22, gzip 1-9); ignored by codecs without levels. zstd 1 (Arrow's own default) writes markedly faster than 3 for somewhat larger files.", minimum=1, maximum=22),
 )
 
 EXECUTOR_OPTIONS: tuple[Option, ...] = (

@@ -23,8 +23,8 @@ Every pattern is linear-time (tests/stages/test_boilerplate_stage.py feeds the p
 lines), and rule cycles and model rounds are bounded; as a last guard against a page no
 test foresaw, a document that runs past `timeout_s` is returned unmodified and counted
 in `budget_exceeded`, so one page never holds up a worker. That guard depends on the
-machine's speed: set the limit far above what a normal page takes (the default is some
-hundred times the slowest page measured by benchmarks/textpages.py), or 0 for none.
+machine's speed: set the limit far above what a normal page takes (the default is far
+above the slowest page benchmarks/textpages.py measures), or 0 for none.
 """
 
 from __future__ import annotations
