@@ -9,6 +9,7 @@ every record read is exactly once kept, removed or errored.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 
 from cleaner import __version__
 from cleaner.config import Config
-from cleaner.errors import TooManyErrors
+from cleaner.errors import ConfigError, TooManyErrors
 from cleaner.executors import TaskFailed, make_executor
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
@@ -84,6 +85,7 @@ class RunSummary:
 def run_pipeline(config: Config, options: RunOptions, progress: Progress | None = None) -> RunSummary:
     """Run `config` over `options.input` into `options.output`, atomically."""
     started = time.perf_counter()
+    _refuse_uris(options)
     tame_allocators()
     files, refused = discover(options.input, config.readers.skip_hidden, exclude=options.output)
     with _output_faults(options.output):
@@ -284,6 +286,23 @@ class _Run:
 
     _parked = 0
     workers = 1
+
+
+#: `scheme:/...` as a Path shows `scheme://...` (Path folds the double slash).
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
+
+
+def _refuse_uris(options: RunOptions) -> None:
+    """Object-storage URIs (`s3://`, `gs://`, ...) are not served yet: refuse them before
+    anything is read or written, rather than reading or writing a local folder named
+    `s3:`."""
+    for flag, path in (("--input", options.input), ("--output", options.output)):
+        text = str(path)
+        if _URI.match(text) and not path.exists():
+            scheme = text.split(":", 1)[0]
+            raise ConfigError(f"{flag} {text.replace(':/', '://', 1)!r}: {scheme}:// paths are not supported; "
+                              "input and output must be local or mounted paths",
+                              "copy the data to a local or mounted folder (e.g. with `aws s3 sync`), or mount the bucket")
 
 
 #: Input this small (in bytes on disk, all files together) runs in this process: it makes
