@@ -7,9 +7,12 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT_FILES = ("removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet")
@@ -56,3 +59,36 @@ def output_digests(output: Path) -> dict[str, str]:
     """sha256 of every Parquet file and the resolved config (stats.json holds timings)."""
     files = sorted(output.glob("data/*.parquet")) + [output / n for n in OUTPUT_FILES] + [output / "config.resolved.yaml"]
     return {str(p.relative_to(output)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def _clear_registry_caches() -> None:
+    from cleaner.io.readers import readers_for
+    from cleaner.stages import known_stages
+
+    known_stages.cache_clear()
+    readers_for.cache_clear()
+
+
+@contextmanager
+def user_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str,
+                entry_points: str | None = None) -> Iterator[Path]:
+    """`NAME.py` holding `source`, importable in this process and in the `clean` a test
+    starts (a plugin from outside the package); with `entry_points` (the body of an
+    entry_points.txt), also an installed distribution NAME that registers them. The
+    registries' caches are cleared on the way in and out."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / f"{name}.py").write_text(source)
+    if entry_points is not None:
+        dist = site / f"{name}-1.0.dist-info"
+        dist.mkdir()
+        (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+        (dist / "entry_points.txt").write_text(entry_points)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    _clear_registry_caches()
+    try:
+        yield site
+    finally:
+        sys.modules.pop(name, None)
+        _clear_registry_caches()

@@ -7,7 +7,6 @@ outputs are identical for any executor and any worker count.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, cast
 
 from cleaner.executors.base import Executor, TaskFailed, ordered_window
 from cleaner.executors.local import WATCHDOG_S, LocalExecutor, SerialExecutor
+from cleaner.plugins import import_object, split_import_path
 
 #: What `executor.kind: module:attr` names: (workers, initializer, initargs, run_folder) -> Executor.
 ExecutorFactory = Callable[[int, Callable[..., None], tuple, Path], Executor]
@@ -34,14 +34,9 @@ def executor_factory(reference: str) -> ExecutorFactory:
     """The factory at `module:attr`: called as `factory(workers, initializer, initargs,
     run_folder)`, it returns an `Executor` whose workers each call `initializer(*initargs)`
     once before their first item, and which may keep files under `run_folder`."""
-    module_name, sep, attr = reference.partition(":")
-    if not sep or not module_name or not attr:
+    if split_import_path(reference) is None:
         raise UnknownExecutor(f"{reference!r} is not a built-in executor nor an import path 'module:attr'")
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:  # any import failure of a user's module is a config problem
-        raise UnknownExecutor(f"cannot import {module_name!r} for executor {reference!r}: {type(exc).__name__}: {exc}") from None
-    factory = getattr(module, attr, None)
+    factory = import_object(reference, UnknownExecutor, f"executor {reference!r}")
     if not callable(factory):
         raise UnknownExecutor(f"{reference!r} is not callable (expected an executor factory)")
     return cast(ExecutorFactory, factory)

@@ -14,9 +14,12 @@ Names map to import paths so that validating a config does not import heavy libr
 
 from __future__ import annotations
 
-import importlib
+import functools
+from collections.abc import Mapping
 from importlib.metadata import entry_points
+from types import MappingProxyType
 
+from cleaner.plugins import import_object
 from cleaner.stages.base import Filter, GlobalStage, Stage, Transform
 
 #: Config name -> "module:Class". The order is the order of the default pipeline.
@@ -39,13 +42,15 @@ class UnknownStage(LookupError):
     """A stage reference that names no stage; the message says why."""
 
 
-def known_stages() -> dict[str, str]:
+@functools.cache
+def known_stages() -> Mapping[str, str]:
     """Every stage name a config may use -> its import path: built-ins, then those other
-    packages register (a built-in name cannot be taken over)."""
+    packages register (a built-in name cannot be taken over). Looked up once per process:
+    every stage of every config asks, and scanning the installed packages is not free."""
     found = dict(STAGES)
     for point in entry_points(group=ENTRY_POINT_GROUP):
         found.setdefault(point.name, point.value)
-    return found
+    return MappingProxyType(found)
 
 
 def is_import_path(reference: str) -> bool:
@@ -61,12 +66,7 @@ def stage_class(reference: str) -> type[Stage]:
     target = reference if is_import_path(reference) else known_stages().get(reference)
     if target is None:
         raise UnknownStage(f"unknown stage {reference!r}")
-    module_name, _, attr = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:  # any import failure of a user's module is a config problem
-        raise UnknownStage(f"cannot import {module_name!r} for stage {reference!r}: {type(exc).__name__}: {exc}") from None
-    cls = getattr(module, attr, None)
+    cls = import_object(target, UnknownStage, f"stage {reference!r}")
     if not (isinstance(cls, type) and issubclass(cls, _ROLES)):
         raise UnknownStage(
             f"{target!r} is not a stage: expected a subclass of Transform, Filter or GlobalStage (cleaner.stages.base)"

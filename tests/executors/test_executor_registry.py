@@ -3,14 +3,13 @@ the same pipeline and writes the same bytes as the built-in pool."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from cleaner.config import parse_config
 from cleaner.errors import ConfigError
-from tests.helpers import REPO, output_digests, run_clean, write_config
+from tests.helpers import REPO, output_digests, run_clean, user_module, write_config
 
 INLINE_EXECUTOR = '''
 from pathlib import Path
@@ -53,13 +52,8 @@ NOT_CALLABLE = 42
 
 @pytest.fixture
 def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "inline_executor.py").write_text(INLINE_EXECUTOR)
-    monkeypatch.syspath_prepend(str(site))
-    monkeypatch.setenv("PYTHONPATH", str(site))
-    yield site
-    sys.modules.pop("inline_executor", None)
+    with user_module(tmp_path, monkeypatch, "inline_executor", INLINE_EXECUTOR) as site:
+        yield site
 
 
 def test_a_plugin_executor_writes_what_the_pool_writes(tmp_path: Path, plugin: Path) -> None:

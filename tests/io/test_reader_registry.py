@@ -3,7 +3,6 @@ package, named in config.yaml or registered as an entry point, read by `clean ru
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from cleaner.config import parse_config
 from cleaner.errors import ConfigError
 from cleaner.io.readers import READERS, readers_for
 from cleaner.io.readers.registry import UnknownReader
-from tests.helpers import read_rows, run_clean, write_config
+from tests.helpers import read_rows, run_clean, user_module, write_config
 
 CSV_READER = '''
 import csv
@@ -39,15 +38,8 @@ CLASH = Reader("csv2", (".jsonl",), read_csv)
 
 @pytest.fixture
 def csv_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "csvreader.py").write_text(CSV_READER)
-    monkeypatch.syspath_prepend(str(site))
-    monkeypatch.setenv("PYTHONPATH", str(site))
-    readers_for.cache_clear()
-    yield site
-    readers_for.cache_clear()
-    sys.modules.pop("csvreader", None)
+    with user_module(tmp_path, monkeypatch, "csvreader", CSV_READER) as site:
+        yield site
 
 
 def _csv_dump(root: Path) -> Path:

@@ -3,7 +3,6 @@ entry point, run end to end by `clean run`, with their spans and drops in the ou
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import yaml
 from cleaner.config import parse_config
 from cleaner.errors import ConfigError
 from cleaner.stages import STAGES, UnknownStage, known_stages, stage_class
-from tests.helpers import read_rows, run_clean, write_config
+from tests.helpers import read_rows, run_clean, user_module, write_config
 
 USER_STAGES = '''
 import re
@@ -60,17 +59,9 @@ class NotAStage:
 def user_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """`userstages.py` on the path of this process and of the `clean` it starts, with an
     installed distribution that registers `redact` as an entry point."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "userstages.py").write_text(USER_STAGES)
-    dist = site / "userstages-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: userstages\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[cleaner.stages]\nredact = userstages:RedactEmails\nhtml = userstages:NotAStage\n")
-    monkeypatch.syspath_prepend(str(site))
-    monkeypatch.setenv("PYTHONPATH", str(site))
-    yield site
-    sys.modules.pop("userstages", None)
+    entry_points = "[cleaner.stages]\nredact = userstages:RedactEmails\nhtml = userstages:NotAStage\n"
+    with user_module(tmp_path, monkeypatch, "userstages", USER_STAGES, entry_points) as site:
+        yield site
 
 
 def test_a_stage_outside_the_package_runs_from_config(tmp_path: Path, user_package: Path) -> None:

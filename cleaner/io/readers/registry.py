@@ -12,7 +12,6 @@ magic, an HTML document behind any name) always come first.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -21,6 +20,7 @@ from typing import BinaryIO
 
 from cleaner.io.items import ItemStream
 from cleaner.options import Settings
+from cleaner.plugins import import_object, split_import_path
 
 ENTRY_POINT_GROUP = "cleaner.readers"
 
@@ -65,14 +65,9 @@ class UnknownReader(LookupError):
 
 def load_reader(reference: str) -> Reader:
     """The `Reader` instance at `module:attr`."""
-    module_name, sep, attr = reference.partition(":")
-    if not sep or not module_name or not attr:
+    if split_import_path(reference) is None:
         raise UnknownReader(f"{reference!r} is not an import path of the form 'module:attr'")
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:  # any import failure of a user's module is a config problem
-        raise UnknownReader(f"cannot import {module_name!r} for reader {reference!r}: {type(exc).__name__}: {exc}") from None
-    reader = getattr(module, attr, None)
+    reader = import_object(reference, UnknownReader, f"reader {reference!r}")
     if not isinstance(reader, Reader):
         raise UnknownReader(f"{reference!r} is not a reader: expected a cleaner.io.readers.registry.Reader instance")
     return reader
