@@ -98,16 +98,22 @@ class Measurement:
         return f"exit code {self.returncode}"
 
 
-def _read_stat(pid: int) -> tuple[int, int] | None:
-    """(ppid, session id) of `pid`, or None if it vanished."""
+def stat_fields(pid: int) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command name (field 3 onwards, so index 0 is
+    the state), or None if the process vanished."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             data = f.read()
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may contain spaces or parentheses.
-    fields = data[data.rfind(b")") + 2 :].split()
-    return int(fields[1]), int(fields[3])
+    return data[data.rfind(b")") + 2 :].split()
+
+
+def _read_stat(pid: int) -> tuple[int, int] | None:
+    """(ppid, session id) of `pid`, or None if it vanished."""
+    fields = stat_fields(pid)
+    return None if fields is None else (int(fields[1]), int(fields[3]))
 
 
 def _rss_bytes(pid: int) -> int:

@@ -92,7 +92,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import Measurement, _read_stat, measure, tree_pids  # noqa: E402
+from measure import Measurement, _read_stat, measure, stat_fields, tree_pids  # noqa: E402
 from peers.harness import BENCH, REPO, fresh, peer_env  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
@@ -376,13 +376,8 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 def _own_ticks(pid: int) -> tuple[int, int] | None:
     """(start time, utime + stime) of `pid` in clock ticks, or None if it vanished."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    fields = data[data.rfind(b")") + 2 :].split()
-    return int(fields[19]), int(fields[11]) + int(fields[12])
+    fields = stat_fields(pid)
+    return None if fields is None else (int(fields[19]), int(fields[11]) + int(fields[12]))
 
 
 class _TreeCpu(threading.Thread):

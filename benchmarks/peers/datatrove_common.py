@@ -73,3 +73,13 @@ def minhash_steps(read, workdir: Path, config: MinhashConfig, tokenizer, shards:
                               tasks=1, workers=1, logging_dir=logs("clusters")),
         LocalPipelineExecutor([read(), dedup_filter, *writers], tasks=shards, workers=workers, logging_dir=logs("dedup")),
     ]
+
+
+def kept_ids(output: Path) -> set[str]:
+    """The ids in the Parquet files a pipeline's final `ParquetWriter` wrote to `output`."""
+    import pyarrow.parquet as pq
+
+    kept: set[str] = set()
+    for path in sorted(output.glob("*.parquet")):
+        kept.update(str(i) for i in pq.read_table(path, columns=["id"]).column("id").to_pylist())
+    return kept

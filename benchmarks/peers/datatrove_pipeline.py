@@ -28,7 +28,7 @@ def run(corpus: Path, workdir: Path, workers: int) -> PeerResult:
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 
-    from peers.datatrove_common import SplitWordTokenizer, minhash_config, minhash_steps
+    from peers.datatrove_common import SplitWordTokenizer, kept_ids, minhash_config, minhash_steps
 
     config = minhash_config()
     tokenizer = SplitWordTokenizer()
@@ -51,10 +51,6 @@ def run(corpus: Path, workdir: Path, workers: int) -> PeerResult:
                            [ParquetWriter(str(workdir / "output"))])
     for step in steps:
         step.run()
-    import pyarrow.parquet as pq
-
-    kept: set[str] = set()
-    for path in sorted((workdir / "output").glob("*.parquet")):
-        kept.update(pq.read_table(path, columns=["id"]).column("id").to_pylist())
+    kept = kept_ids(workdir / "output")
     params = {"tokenizer": "whitespace", "buckets": config.num_buckets, "hashes_per_bucket": config.hashes_per_bucket, "workers": workers}
     return PeerResult("datatrove", package_version("datatrove"), None, kept, ids_are="kept", params=params)

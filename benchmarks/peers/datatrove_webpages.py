@@ -138,7 +138,7 @@ def run(kind: str, corpus: Path, workdir: Path, workers: int) -> tuple[set[str],
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 
-    from peers.datatrove_common import minhash_config, minhash_steps
+    from peers.datatrove_common import kept_ids, minhash_config, minhash_steps
 
     config = minhash_config()
     tokenizer = Tokenizer()
@@ -159,11 +159,7 @@ def run(kind: str, corpus: Path, workdir: Path, workers: int) -> tuple[set[str],
                            [ParquetWriter(str(workdir / "output"))])
     for step in steps:
         step.run()
-    import pyarrow.parquet as pq
-
-    kept: set[str] = set()
-    for path in sorted((workdir / "output").glob("*.parquet")):
-        kept.update(str(i) for i in pq.read_table(path, columns=["id"]).column("id").to_pylist())
+    kept = kept_ids(workdir / "output")
     stats_path = workdir / "logs" / "filter" / "stats.json"
     stats = json.loads(stats_path.read_text()) if stats_path.is_file() else []
     return kept, {"tasks": tasks, "workers": workers, "stats": _stats_summary(stats)}
