@@ -4,8 +4,11 @@ Nothing is judged here: navigation, sidebars, footers, cookie notices and commen
 stay. Flavours, because real dumps come from different flatteners and a cleaner must not
 depend on one of them:
 
-- `blocks`: every block element on its own line, inline text joined, hidden script/style/
-  template content dropped (what "all visible text" scrapers and Common Crawl WET produce);
+- `blocks`: every block element on its own line, inline text joined, script/style/template
+  content and elements hidden by `hidden` or inline CSS dropped (what "all visible text"
+  scrapers and Common Crawl WET produce). `<noscript>` content stays: a scraper runs no
+  JavaScript, so it sees what a browser without JavaScript shows (Discourse forums serve
+  their posts there);
 - `blank`: the same with a blank line between blocks (readers that separate paragraphs);
 - `markdown`: html2text's Markdown, links and images kept (`[text](url)`), like the sample
   pages in ../shared/seeds;
@@ -23,7 +26,7 @@ from lxml import etree
 
 #: Elements whose content is never visible text.
 _INVISIBLE = frozenset(
-    "script style noscript template svg head iframe object embed canvas map math".split()
+    "script style template svg head iframe object embed canvas map math".split()
 )
 #: Elements that start a new line.
 _BLOCK = frozenset(
@@ -74,9 +77,13 @@ def _lines(pieces: list[str]) -> list[str]:
     return [line for line in lines if line]
 
 
+#: An XML declaration, which lxml refuses on a decoded string (XHTML pages carry one).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def _parse(html: str) -> etree._Element | None:
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         return None
     return root
