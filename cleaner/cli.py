@@ -229,6 +229,36 @@ def inspect(
 
 
 @app.command()
+def verify(
+    output: Path = typer.Argument(Path("clean"), help="Output folder of `clean run`."),
+) -> None:
+    """Check an output folder against the manifest.json its run wrote last: every Parquet part
+    present with its size, SHA-256 and row count, nothing added, and the row counts adding up
+    to the records read. Exit 0 when it matches, 1 (each difference on its own line) when not.
+
+    Two runs wrote byte-identical Parquet exactly when their manifest.json files are equal
+    (`cmp a/manifest.json b/manifest.json`).
+
+    Examples:
+
+        clean verify clean/
+
+        aws s3 sync s3://bucket/corpus corpus/ && clean verify corpus/
+    """
+    from cleaner.io.manifest import verify as verify_output
+
+    manifest, problems = verify_output(output)
+    for problem in problems:
+        err.print(f"error: {problem}", markup=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+    records = manifest["records"]
+    out.print(f"ok: {len(manifest['parts'])} Parquet files match {output / 'manifest.json'} "
+              f"({records['read']:,} records read: {records['kept']:,} kept, {records['removed']:,} removed, "
+              f"{records['errors']:,} errors)", markup=False, soft_wrap=True)
+
+
+@app.command()
 def layout(
     config: Path | None = typer.Option(None, "--config", "-c", help="Take the dedup options from this file [default: config.yaml if present]."),
     threshold: float | None = typer.Option(None, "--threshold", help="Override dedup.threshold."),

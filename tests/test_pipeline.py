@@ -34,7 +34,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subproce
 
 def test_sample_dump_produces_every_output(sample_run) -> None:
     out, _ = sample_run
-    expected = {"data", "removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet", "stats.json", "config.resolved.yaml", ".gitignore"}
+    expected = {"data", "removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet", "stats.json", "config.resolved.yaml", "manifest.json", ".gitignore"}
     assert {p.name for p in out.iterdir()} == expected
     assert pq.read_schema(out / "data" / "part-00000.parquet") == schemas.DATA
     for name, schema in [("removed.parquet", schemas.REMOVED), ("spans.parquet", schemas.SPANS),
@@ -399,6 +399,9 @@ def test_outputs_are_byte_identical_for_any_worker_count(tmp_path: Path, stages:
         run_clean("run", "-i", str(dump), "-o", str(tmp_path / name), "-c", str(config), "-w", str(workers), "-q")
         digests.append(output_digests(tmp_path / name))
     assert digests[0] == digests[1] == digests[2]
+    # the manifests say so too: equal exactly when the Parquet outputs are
+    manifests = [(tmp_path / name / "manifest.json").read_bytes() for name in "abc"]
+    assert manifests[0] == manifests[1] == manifests[2]
     assert len(read_rows(tmp_path / "a", "data")) > 5
 
 

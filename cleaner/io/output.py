@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 GITIGNORE = "# Written by cleaner: the contents of an output folder are not tracked.\n*\n"
 #: The files a run writes at the top of its output folder (besides `data/` and `.gitignore`).
 OWN_FILES = frozenset({"removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet",
-                       "stats.json", "config.resolved.yaml"})
+                       "stats.json", "config.resolved.yaml", "manifest.json"})
 #: The folder of kept documents and the names of its parts.
 DATA_FOLDER = "data"
 DATA_PART = re.compile(r"part-\d{5,}\.parquet")

@@ -22,6 +22,7 @@ from cleaner import __version__
 from cleaner.config import Config
 from cleaner.errors import ConfigError, TooManyErrors
 from cleaner.executors import TaskFailed, make_executor
+from cleaner.io import manifest
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
 from cleaner.io.output_faults import output_failure, storage_errno
@@ -99,6 +100,8 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
                                     "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None}
             (staged.path / "stats.json").write_text(json.dumps(summary.stats, indent=2) + "\n")
             (staged.path / "config.resolved.yaml").write_text(config.to_yaml())
+            inputs = [(f.source, f.path, f.size) for f in files]
+            manifest.write(staged.path, manifest.build(staged.path, __version__, summary.stats["records"], inputs))
             staged.commit()
     except BaseException:
         staged.discard()
