@@ -25,7 +25,7 @@ import numpy as np
 
 from cleaner.dedup import clusters, kernels, lsh
 from cleaner.dedup.runtime import Clock
-from cleaner.dedup.spill import Growable, SpillFile
+from cleaner.dedup.spill import Growable, SpillFile, check_capacity
 
 VERIFY_CHOICES = ("exact", "signature")
 
@@ -142,6 +142,7 @@ class DocumentIndex:
         """Take one batch, in input order."""
         if len(ids) != len(sketch.words):
             raise ValueError(f"{len(ids)} ids for a sketch of {len(sketch.words)} documents")
+        check_capacity(len(self.ids) + len(ids), "documents", "dedup")
         self.ids.extend(ids)
         self._lengths.extend(np.asarray(lengths, dtype=np.int64))
         self._words.extend(sketch.words)

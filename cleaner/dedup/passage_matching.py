@@ -70,7 +70,7 @@ import numpy.typing as npt
 
 from cleaner.dedup import clusters, kernels, lsh
 from cleaner.dedup.runtime import Clock
-from cleaner.dedup.spill import Growable, PartitionedKeys, SpillFile, sorted_unique
+from cleaner.dedup.spill import Growable, PartitionedKeys, SpillFile, check_capacity, sorted_unique
 from cleaner.dedup.stopwords import STOPWORDS
 from cleaner.dedup.units import split_units
 
@@ -223,6 +223,7 @@ class PassageIndex:
     def add(self, ids: list[str], sketch: PassageSketch) -> None:
         """Take one batch, in input order."""
         base_unit = len(self._doc)
+        check_capacity(base_unit + len(sketch.start), "passage units", "passages")
         self._doc.extend(sketch.doc.astype(np.int64) + len(self.ids))
         self.ids.extend(ids)
         self._start.extend(sketch.start)

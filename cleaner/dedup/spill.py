@@ -18,6 +18,22 @@ from pathlib import Path
 
 import numpy as np
 
+from cleaner.errors import CleanerError
+
+#: Candidate pairs and passage anchors pack an item's index into 32 bits of a uint64 key, so
+#: one run indexes at most this many documents (dedup) or passage units (passages: about
+#: 120 M web pages). Past it, keys would silently mix items; `check_capacity` stops first.
+MAX_ITEMS = 1 << 32
+
+
+def check_capacity(total: int, what: str, stage: str) -> None:
+    """Stop a run whose index would outgrow `MAX_ITEMS` before any key is corrupted."""
+    if total > MAX_ITEMS:
+        raise CleanerError(
+            f"{stage}: {total:,} {what} in one run, more than the {MAX_ITEMS:,} its index can address",
+            f"split the input into several runs, or run {stage} on each part and once more on what the parts kept",
+        )
+
 
 def sorted_unique(keys: np.ndarray) -> np.ndarray:
     """Distinct values of a sorted array (np.unique hashes 64-bit keys, several times slower)."""

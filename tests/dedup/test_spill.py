@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from cleaner.dedup.spill import Growable, PartitionedKeys, SpillFile
+from cleaner.errors import CleanerError
 
 
 def test_spill_file_appends_batches_and_reads_items(tmp_path: Path) -> None:
@@ -46,3 +48,28 @@ def test_growable_keeps_values_across_growth() -> None:
     for k in range(50):
         g.extend(np.arange(k * 100, (k + 1) * 100))
     assert np.array_equal(g.view(), np.arange(5000)) and len(g) == 5000
+
+
+# --- capacity: 32-bit item indices inside uint64 keys ----------------------------------------
+
+
+@pytest.mark.parametrize("stage_name", ["dedup", "passages"])
+def test_an_index_past_its_capacity_stops_the_run_instead_of_mixing_keys(
+    stage_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pairs and anchors pack item indices into 32 bits; past 2**32 items they would alias
+    other items silently. The limit is made small here: the batch that would cross it is
+    refused with a message naming the stage and what to do."""
+    from cleaner.dedup import spill
+    from cleaner.options import defaults
+    from cleaner.stages import stage_class
+    from tests.dedup.helpers import collect
+
+    monkeypatch.setattr(spill, "MAX_ITEMS", 5)
+    cls = stage_class(stage_name)
+    stage = cls(defaults(cls.options))
+    texts = [f"Sentence number {i} tells of gardens, of rivers and of the hills around the town. " * 3 for i in range(8)]
+    with pytest.raises(CleanerError, match=rf"^{stage_name}: \d+ (documents|passage units) in one run, more than the 5 ") as caught:
+        collect(stage, [f"d{i}" for i in range(8)], texts, tmp_path, batch=2)
+    assert "split the input" in caught.value.hint
+    spill.check_capacity(5, "documents", "dedup")  # at the limit is fine
