@@ -175,6 +175,36 @@ REFERENCE_HEADINGS = _phrases({
 })
 
 #: Headings of a disclaimer block.
+#: Headings of the lists of other pages a site puts around an article ("More news", "Most
+#: read"). "See also" and "Further reading" are not among them: in documentation and wikis
+#: they head the page's own references, which the gold text of such pages keeps.
+RELATED_HEADINGS = _phrases({
+    "en": """related | related content | related posts | related articles | related stories |
+        related links | related news | related reading | related topics | related videos |
+        you may also like | you might also like | you may be interested in | recommended |
+        recommended for you | recommended stories | recommended articles | more stories |
+        more news | more articles | more to explore | more like this | popular posts |
+        popular stories | popular articles | most popular | most read | most viewed | trending |
+        trending now | trending stories | latest news | latest stories | latest articles |
+        latest posts | recent posts | recent articles | recent stories | top stories | top news |
+        don't miss | do not miss | explore further | also read | read also | read next | up next |
+        what to read next | editor's picks | editors' picks | in case you missed it |
+        more on this story | other stories""",
+    "de": """ähnliche artikel | ähnliche beiträge | verwandte artikel | meistgelesen |
+        das könnte sie auch interessieren | das könnte dich auch interessieren |
+        weitere artikel | mehr zum thema | auch interessant""",
+    "fr": """articles similaires | à lire aussi | a lire aussi | lire aussi | sur le même sujet |
+        les plus lus | articles récents""",
+    "es": """artículos relacionados | noticias relacionadas | te puede interesar | lo más leído |
+        también te puede interesar""",
+    "it": "articoli correlati | potrebbe interessarti anche | leggi anche | i più letti",
+    "nl": "gerelateerde artikelen | lees ook | meest gelezen",
+    "pt": "artigos relacionados | leia também | mais lidas",
+})
+#: Openings of such headings that go on with a name: "More from The Verge", "More in Science".
+RELATED_HEADING_OPENINGS = ("more from", "more in", "more news from", "latest from", "more stories from")
+
+
 DISCLAIMER_HEADINGS = _phrases({
     "en": """disclaimer | medical disclaimer | legal disclaimer | health disclaimer |
         affiliate disclosure | disclosure | important notice""",

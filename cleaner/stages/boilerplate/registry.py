@@ -3,7 +3,8 @@
 Order matters and is deliberate (like ftfy's fixers):
 
 1. markup first, so every later rule sees plain lines;
-2. page chrome, then press-release furniture, which may sit inside the chrome;
+2. page chrome (lists of related pages before `nav`, which would take their heading alone),
+   then press-release furniture, which may sit inside the chrome;
 3. comments before links (link stuffing is a spam signal) and before bylines (the thread
    looks for the byline to spot the author's replies);
 4. structure (tables of contents, heading runs, empty references, disclaimers);
@@ -62,6 +63,8 @@ RULES: tuple[Rule, ...] = (
     Rule("hr", mk.hr, "horizontal rules (---, ***)", LINES),
     Rule("residue", mk.residue, "lines with no word: lone bullets, quote marks, pipes", LINES),
     Rule("link_cta", mk.link_cta, "links that only point elsewhere: (More information here)"),
+    Rule("related", st.related, "lists of related pages: Most read, More news and the headlines under them", LINES,
+         st.is_related_heading),
     Rule("nav", ch.nav, "navigation lines: Skip to content, Previous post:, Related Content", LINES),
     Rule("reading_time", ch.reading_time, "reading-time badges: 4 min read", LINES),
     Rule("share", ch.share, "share/like/tweet bars and counters", LINES),
@@ -101,7 +104,7 @@ RULES: tuple[Rule, ...] = (
 #: with `benchmarks/html_quality.py --ablation`.
 RAW_TEXT_ONLY: frozenset[str] = frozenset({
     "html_tags", "md_headings", "md_emphasis", "hr", "residue", "link_cta", "links",
-    "heading_run", "alt_text", "captions", "rejoin", "copyright",
+    "heading_run", "alt_text", "captions", "rejoin", "copyright", "related",
 })
 
 #: Rules that decide each line on its own: one finds something in a text exactly when it

@@ -1,5 +1,5 @@
-"""Structural leftovers: tables of contents, runs of headings without body, empty reference
-lists and site-wide disclaimers.
+"""Structural leftovers: tables of contents, lists of related pages, runs of headings without
+body, empty reference lists and site-wide disclaimers.
 
 A heading that introduces body text is content and stays; a heading with nothing under it
 (because the extractor kept a table of contents, or a "References" list whose entries were
@@ -19,6 +19,8 @@ from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate.phrases import (
     DISCLAIMER_HEADINGS,
     REFERENCE_HEADINGS,
+    RELATED_HEADING_OPENINGS,
+    RELATED_HEADINGS,
     TOC_LABELS,
 )
 from cleaner.stages.boilerplate.rule_options import RuleOptions
@@ -77,6 +79,66 @@ def toc(text: str, opts: RuleOptions) -> list[Deletion]:
             out.append(line_deletion(text, rows[i], "toc"))
             i += 1
     return out
+
+
+#: A related-pages list has at least this many entries under its heading.
+MIN_RELATED_ENTRIES = 2
+#: An entry is a headline or a teaser: at most this many words, and a line of at least
+#: RELATED_PROSE_WORDS ending a sentence is the page's prose again, which ends the list.
+RELATED_ENTRY_WORDS = 25
+RELATED_PROSE_WORDS = 12
+_SENTENCE_END = (".", "!", "?", "…", '."', ".”", ".’", ".)")
+
+
+def is_related_heading(line: str) -> bool:
+    """Whether `line` heads a list of other pages ("More news", "More from The Verge"):
+    `related` finds nothing in a text without one (`registry.Rule.trigger`)."""
+    stripped = line.strip()
+    if len(line) > 60 or not stripped or stripped.endswith(":"):
+        return False  # "Recommended:" labels a value (a game's system requirements)
+    name = core(line)
+    if name in RELATED_HEADINGS:
+        return True
+    words = len(name.split())
+    return any(name.startswith(opening + " ") and words <= len(opening.split()) + 3 for opening in RELATED_HEADING_OPENINGS)
+
+
+def related(text: str, opts: RuleOptions) -> list[Deletion]:
+    """A heading of related pages ("Most read", "More news") and the headlines under it.
+
+    The list runs over the non-blank lines after the heading until a line of prose (at least
+    RELATED_PROSE_WORDS words ending a sentence, or more than RELATED_ENTRY_WORDS words):
+    headlines, teasers, dates and bylines of other articles. Such a list accompanies a page
+    of prose, so a heading with no prose above it is left alone: at the top of a shop or a
+    listing, "Trending" heads the site's menu or the page's own list. With fewer than
+    MIN_RELATED_ENTRIES entries the heading is left to `nav`, which knows it alone.
+    """
+    rows = nonblank_lines(text)
+    out: list[Deletion] = []
+    prose_seen = False
+    i = 0
+    while i < len(rows):
+        if not is_related_heading(rows[i].text) or not prose_seen:
+            prose_seen = prose_seen or _is_sentence_prose(rows[i].stripped)
+            i += 1
+            continue
+        end = i + 1
+        while end < len(rows) and not _related_list_ends(rows[end].stripped):
+            end += 1
+        if end - i - 1 >= MIN_RELATED_ENTRIES:
+            out.append((rows[i].start, min(rows[end - 1].end + 1, len(text)), "related"))
+            i = end
+        else:
+            i += 1
+    return out
+
+
+def _related_list_ends(line: str) -> bool:
+    return len(line.split()) > RELATED_ENTRY_WORDS or _is_sentence_prose(line)
+
+
+def _is_sentence_prose(line: str) -> bool:
+    return len(line.split()) >= RELATED_PROSE_WORDS and line.endswith(_SENTENCE_END)
 
 
 def _heading_block(block: Block) -> bool:
