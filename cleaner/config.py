@@ -222,7 +222,7 @@ def _check_executor(executor: Settings) -> None:
         except UnknownExecutor as exc:
             raise ConfigError(f"executor.kind: {exc}; allowed: 'local', 'ray' or 'module:attr'") from None
     if executor.kind == "ray" and importlib.util.find_spec("ray") is None:
-        raise ConfigError("executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray'",
+        raise ConfigError("executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray' or 'module:attr'",
                           "pip install 'cleaner[ray]', or set executor.kind: local")
 
 

@@ -129,7 +129,7 @@ def test_ray_executor_without_ray_is_a_config_error(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
     with pytest.raises(ConfigError) as caught:
         parse_config({"executor": {"kind": "ray"}, "stages": ["dedup"]}, "test")
-    assert caught.value.message == "executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray'"
+    assert caught.value.message == "executor.kind: 'ray' needs the ray package, which is not installed; allowed: 'local', 'ray' or 'module:attr'"
     assert caught.value.hint == "pip install 'cleaner[ray]', or set executor.kind: local"
 
 
