@@ -14,11 +14,14 @@ from cleaner.io.names import escape_name
 @dataclass(frozen=True, slots=True)
 class InputFile:
     """One file to read; `source` is its path relative to the input root (POSIX style, with
-    bytes that are not UTF-8 escaped: `cleaner.io.names`)."""
+    bytes that are not UTF-8 escaped: `cleaner.io.names`); `size` and `mtime_ns` are as
+    listed (the run's input fingerprint, `cleaner.io.manifest`, is made of them; -1: not
+    taken)."""
 
     path: Path
     source: str
     size: int
+    mtime_ns: int = -1
 
 
 Refused = ReadFailure | ReadSkip
@@ -36,7 +39,7 @@ def discover(root: Path, skip_hidden: bool = True, exclude: Path | None = None) 
     if not root.exists():
         raise InputError(f"input path {str(root)!r} does not exist", "pass --input PATH (a folder or a file)")
     if root.is_file():
-        return [InputFile(root, escape_name(root.name), root.stat().st_size)], []
+        return [_listed(root, escape_name(root.name), root.stat())], []
     if not root.is_dir():
         raise InputError(f"input path {str(root)!r} is neither a file nor a folder")
     real_root = root.resolve()
@@ -66,7 +69,7 @@ def _walk(folder: Path, real_root: Path, prefix: str, skip_hidden: bool, exclude
                 continue
             _walk(path, real_root, source + "/", skip_hidden, excluded, files, refused)
         elif entry.is_file(follow_symlinks=False):
-            files.append(InputFile(path, source, entry.stat(follow_symlinks=False).st_size))
+            files.append(_listed(path, source, entry.stat(follow_symlinks=False)))
 
 
 def _follow_link(path: Path, source: str, real_root: Path, files: list[InputFile], refused: list[Refused]) -> None:
@@ -77,5 +80,9 @@ def _follow_link(path: Path, source: str, real_root: Path, files: list[InputFile
         detail = f"symbolic link to {str(target)!r} outside the input folder; not followed"
         refused.append(ReadSkip(source, source, 0, "link_outside_input", detail))
     elif target.is_file():
-        files.append(InputFile(path, source, target.stat().st_size))
+        files.append(_listed(path, source, target.stat()))
     # A link to a folder inside the input is not walked: that folder is read where it is.
+
+
+def _listed(path: Path, source: str, stat: os.stat_result) -> InputFile:
+    return InputFile(path, source, stat.st_size, stat.st_mtime_ns)

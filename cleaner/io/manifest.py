@@ -10,20 +10,21 @@ two runs is comparing two small files (stats.json holds the timings and differs)
 `clean verify` reads it back and checks an output folder against it: a part missing, cut
 short, changed or added after the run, or row counts that no longer add up to the records
 read. The input fingerprint hashes each input file's path (relative to the input root),
-size and modification time: the same files, untouched, give the same fingerprint, as make
-and rsync judge it; the files' contents are not read a second time.
+size and modification time as the run listed them before reading: the same files,
+untouched, give the same fingerprint, as make and rsync judge it; the files' contents are
+not read a second time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import OutputError
+from cleaner.io.discover import InputFile
 
 NAME = "manifest.json"
 FORMAT = 1
@@ -65,25 +66,22 @@ def parquet_files(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in found if p.is_file())
 
 
-def input_fingerprint(files: Iterable[tuple[str, Path, int]]) -> str:
-    """SHA-256 over each input file's (relative name, size, modification time in ns), sorted."""
+def input_fingerprint(files: Iterable[InputFile]) -> str:
+    """SHA-256 over each input file's (relative name, size, modification time in ns) as
+    listed, sorted by name."""
     digest = hashlib.sha256()
-    for source, path, size in sorted(files, key=lambda f: f[0]):
-        try:
-            mtime = os.stat(path).st_mtime_ns
-        except OSError:  # gone since it was listed: still a difference from a run that saw it
-            mtime = -1
-        digest.update(f"{source}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
+    for file in sorted(files, key=lambda f: f.source):
+        digest.update(f"{file.source}\0{file.size}\0{file.mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def build(folder: Path, version: str, records: dict[str, int], inputs: list[tuple[str, Path, int]]) -> dict:
+def build(folder: Path, version: str, records: dict[str, int], inputs: list[InputFile]) -> dict:
     """The manifest of a finished output folder (config.resolved.yaml already written)."""
     return {
         "format": FORMAT,
         "cleaner_version": version,
         "config_sha256": file_sha256(folder / "config.resolved.yaml"),
-        "input": {"files": len(inputs), "bytes": sum(size for _, _, size in inputs),
+        "input": {"files": len(inputs), "bytes": sum(f.size for f in inputs),
                   "fingerprint": input_fingerprint(inputs)},
         "records": dict(records),
         "parts": [Part.of(folder, name).__dict__ for name in parquet_files(folder)],

@@ -100,8 +100,7 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
                                     "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None}
             (staged.path / "stats.json").write_text(json.dumps(summary.stats, indent=2) + "\n")
             (staged.path / "config.resolved.yaml").write_text(config.to_yaml())
-            inputs = [(f.source, f.path, f.size) for f in files]
-            manifest.write(staged.path, manifest.build(staged.path, __version__, summary.stats["records"], inputs))
+            manifest.write(staged.path, manifest.build(staged.path, __version__, summary.stats["records"], files))
             staged.commit()
     except BaseException:
         staged.discard()

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cleaner.io import manifest
+from cleaner.io.discover import discover
 from tests.helpers import REPO, run_clean
 
 
@@ -83,12 +84,12 @@ def test_the_input_fingerprint_follows_names_sizes_and_modification_times(tmp_pa
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("one")
     b.write_text("two")
-    listing = [("a.txt", a, 3), ("b.txt", b, 3)]
+    listing, _ = discover(tmp_path)
     first = manifest.input_fingerprint(listing)
     assert manifest.input_fingerprint(list(reversed(listing))) == first  # order of listing is not input
     os.utime(b, ns=(b.stat().st_atime_ns, b.stat().st_mtime_ns + 1_000_000_000))
-    assert manifest.input_fingerprint(listing) != first
-    assert manifest.input_fingerprint([("a.txt", a, 3)]) != manifest.input_fingerprint(listing)
+    assert manifest.input_fingerprint(discover(tmp_path)[0]) != first
+    assert manifest.input_fingerprint(listing[:1]) != manifest.input_fingerprint(listing)
 
 
 def test_a_different_config_gives_a_different_manifest(sample_output: Path, tmp_path: Path) -> None:
