@@ -30,6 +30,9 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
 EXECUTOR_OPTIONS: tuple[Option, ...] = (
     Option("batch_docs", int, 256, "Documents per batch sent to a worker.", minimum=1, maximum=1_000_000),
     Option("batch_mb", float, 8.0, "A batch is also closed once its text reaches this size.", minimum=0.01, maximum=4096),
+    Option("read_mb", float, 64.0, "Input read by one read task: consecutive files up to this many MB on disk are "
+           "read, decompressed and cut into batches by one worker; a larger file is a task alone.", minimum=0.01,
+           maximum=1_048_576),
     Option("kind", str, "local", "Where batches run: local (a process pool on this machine), ray (Ray actors, on "
            "this machine or a cluster; needs `pip install 'cleaner[ray]'`), or 'module:attr' naming a factory of your "
            "own executor (see cleaner.executors). Outputs are identical either way."),

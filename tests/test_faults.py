@@ -132,6 +132,46 @@ def test_a_batch_that_hangs_twice_becomes_error_rows_and_the_run_goes_on(tmp_pat
     assert len(log_lines(proc, "made no progress")) == 2, proc.stderr
 
 
+def dump_of_files(tmp_path: Path, cue_name: str) -> Path:
+    """A folder of four JSONL files of three records each (15 KB: with `read_mb: 0.01` each
+    file is a read task of its own); the third is named after `cue_name`."""
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    for n, name in enumerate(["a", "b", cue_name, "d"]):
+        (folder / f"{name}.jsonl").write_text("".join(json.dumps({"id": f"{name}{i}", "text": f"{WORDS * 50} {n} {i}"}) + "\n"
+                                                    for i in range(3)))
+    return folder
+
+
+def test_a_worker_that_dies_while_reading_its_files_reads_them_again(tmp_path: Path) -> None:
+    """Input is read in the workers (read tasks), which the pool guards like any batch."""
+    out, _ = previous_output(tmp_path)
+    dump = dump_of_files(tmp_path, "c-READ-DIE-ONCE")
+    config = write_stage_config(tmp_path, QUALITY, "executor: {read_mb: 0.01, watchdog_s: 2}\n")
+    proc = run_faulty(tmp_path, "run", "-i", str(dump), "-o", str(out), "-w", "2", "-c", str(config))
+    assert_clean_exit(proc, 0)
+    assert (tmp_path / "markers" / "READ-DIE-ONCE").exists(), "the fault never fired"
+    names = ["a", "b", "c-READ-DIE-ONCE", "d"]
+    assert_committed(out, {(f"{name}.jsonl", i) for name in names for i in range(3)})
+    assert [r["id"] for r in read_rows(out, "data")] == [f"{name}{i}" for name in names for i in range(3)]
+    [line] = log_lines(proc, "worker process")
+    assert "was killed by SIGKILL; running its batch again" in line, proc.stderr
+
+
+def test_files_whose_read_task_hangs_twice_are_one_error_row_each(tmp_path: Path) -> None:
+    out, _ = previous_output(tmp_path)
+    dump = dump_of_files(tmp_path, "c-READ-HANG")
+    config = write_stage_config(tmp_path, QUALITY, "executor: {read_mb: 0.01, watchdog_s: 2}\n"
+                                "readers: {max_errors: 0.5}\n")
+    proc = run_faulty(tmp_path, "run", "-i", str(dump), "-o", str(out), "-w", "2", "-c", str(config))
+    assert_clean_exit(proc, 0)
+    stats = assert_committed(out, {(f"{name}.jsonl", i) for name in "abd" for i in range(3)} | {("c-READ-HANG.jsonl", None)})
+    [row] = errors_by_key(out).values()
+    assert row["source"] == "c-READ-HANG.jsonl" and row["record"] is None and row["stage"] == "read"
+    assert "not read: " in row["error"] and "made no progress for 2 s" in row["error"], row
+    assert stats["records"] == {"read": 10, "kept": 9, "removed": 0, "errors": 1}
+
+
 # --- Ctrl-C and SIGTERM (issue 8 item 1) ---------------------------------------------------------
 
 

@@ -394,14 +394,19 @@ def test_outputs_are_byte_identical_for_any_worker_count(tmp_path: Path, stages:
 
     build_mixed_dump(dump, SHARED_DATA if SHARED_DATA.is_dir() else None)
     config = write_config(tmp_path / "c.yaml", f"executor:\n  batch_docs: 7\nstages: [{stages}]\n")
+    # every file its own read task, and batches of another size
+    spread = write_config(tmp_path / "s.yaml", f"executor:\n  batch_docs: 3\n  read_mb: 0.01\nstages: [{stages}]\n")
+    runs = [(1, "a", config), (2, "b", config), (2, "c", config), (3, "d", spread), (1, "e", spread)]
     digests = []
-    for workers, name in [(1, "a"), (2, "b"), (2, "c")]:
-        run_clean("run", "-i", str(dump), "-o", str(tmp_path / name), "-c", str(config), "-w", str(workers), "-q")
+    for workers, name, used in runs:
+        run_clean("run", "-i", str(dump), "-o", str(tmp_path / name), "-c", str(used), "-w", str(workers), "-q")
         digests.append(output_digests(tmp_path / name))
     assert digests[0] == digests[1] == digests[2]
+    parquet = [{k: v for k, v in d.items() if k.endswith(".parquet")} for d in digests]
+    assert all(p == parquet[0] for p in parquet)  # the other executor settings: only their config differs
     # the manifests say so too: equal exactly when the Parquet outputs are
-    manifests = [(tmp_path / name / "manifest.json").read_bytes() for name in "abc"]
-    assert manifests[0] == manifests[1] == manifests[2]
+    manifests = [(tmp_path / name / "manifest.json").read_bytes() for _, name, _ in runs]
+    assert all(m == manifests[0] for m in manifests)
     assert len(read_rows(tmp_path / "a", "data")) > 5
 
 

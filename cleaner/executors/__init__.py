@@ -43,13 +43,15 @@ def executor_factory(reference: str) -> ExecutorFactory:
 
 
 def make_executor(workers: int, initializer: Callable[[Any, int | None], None], config: Any, spool: Path,
-                  kind: str = "local", address: str | None = None, watchdog_s: float = WATCHDOG_S) -> Executor:
+                  kind: str = "local", address: str | None = None, watchdog_s: float = WATCHDOG_S,
+                  input_file: tuple[str, int] | None = None) -> Executor:
     """The executor for `kind` with `workers` workers, each initialised with
     `initializer(config, parent_pid)`: serial for one local worker (no process start-up,
     easy debugging), a process pool passing batches through files under `spool` otherwise,
     whose watchdog ends a worker silent for `watchdog_s` seconds; Ray actors (joining
     `address`, or a Ray started here) for "ray", which check the run folder (`spool`'s
-    parent) from every node before any input is read; for "module:attr", what that factory
+    parent) and that they see `input_file` (path, size: the first input file) from every
+    node before any input is read; for "module:attr", what that factory
     returns (see `executor_factory`). Pool workers watch this process and exit with it; Ray
     actors and plugin workers get no parent pid. `map` may yield a `TaskFailed` in place of
     a result (the pool, when a batch's worker hung or died twice)."""
@@ -58,7 +60,7 @@ def make_executor(workers: int, initializer: Callable[[Any, int | None], None], 
     if kind == "ray":
         from cleaner.executors.ray import RayExecutor
 
-        return RayExecutor(workers, initializer, (config, None), address, run_folder=spool.parent)
+        return RayExecutor(workers, initializer, (config, None), address, run_folder=spool.parent, input_file=input_file)
     if workers <= 1:
         return SerialExecutor(initializer, (config, os.getpid()))
     return LocalExecutor(workers, initializer, (config, os.getpid()), spool, watchdog_s=watchdog_s)

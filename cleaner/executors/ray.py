@@ -6,17 +6,26 @@ object store. `map` keeps at most `window` batches in flight and yields results 
 submission order, as `LocalExecutor.map` does, so a run's outputs are byte-identical to a
 local run's whatever the number of actors (tested).
 
-What a cluster of several machines needs: cleaner installed on every node, and the output
-folder on storage every node mounts, because the workers park the batches that wait between
-passes in the run's work folder inside it. The input is read, and the outputs written, by
-the process that runs `clean run` (the Ray driver).
+What a cluster of several machines needs: cleaner installed on every node, and the input
+and the output folder on storage every node mounts at the same paths: the workers read the
+input themselves (read tasks, `cleaner.pipeline.framing`) and park their batches in the
+run's work folder inside the output folder. The driver (the process that runs `clean run`)
+only lists the input, plans the tasks and writes the outputs.
 
-Both are checked before any input is read, so that a run does not hang or fail late: `-w`
-against the cluster's CPUs (an actor needs one, and an actor without a CPU waits forever),
-and the run folder from every actor (it must exist, take a file, and show the probe file
-the driver wrote, which proves it is the same storage and not a local folder of the same
-name). An actor that does not start within ACTOR_START_S seconds (CPUs taken by other
-jobs) stops the run too.
+All of it is checked before any input is read, so that a run does not hang or fail late:
+`-w` against the cluster's CPUs (an actor needs one, and an actor without a CPU waits
+forever), the run folder from every actor (it must exist, take a file, and show the probe
+file the driver wrote, which proves it is the same storage and not a local folder of the
+same name), and the input from every actor (the first input file is there, at the size the
+driver listed). An actor that does not start within ACTOR_START_S seconds (CPUs taken by
+other jobs) stops the run too.
+
+A node lost mid-run costs only the batches its actors were running: an actor whose process
+or node dies is restarted by Ray (on a node with a free CPU) up to ACTOR_RESTARTS times,
+and the batch it was running is sent once more (`max_task_retries`), as the local pool runs
+a batch once more after its worker died. Every task writes only files named after itself,
+so a second attempt writes the same bytes. A batch whose second attempt fails too comes
+back as `TaskFailed` (its records become error rows) and the run goes on.
 """
 
 from __future__ import annotations
@@ -24,19 +33,24 @@ from __future__ import annotations
 import itertools
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cleaner.errors import CleanerError, ConfigError, OutputError
-from cleaner.executors.base import ordered_window
+from cleaner.errors import CleanerError, ConfigError, InputError, OutputError
+from cleaner.executors.base import TaskFailed, ordered_window
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: How long the actors may take to start and check the run folder.
 ACTOR_START_S = 120.0
+#: Restarts of each actor (after its process or its node died) before it is given up.
+ACTOR_RESTARTS = 8
+#: Attempts of a batch beyond the first after its actor died (the local pool's ATTEMPTS - 1).
+TASK_RETRIES = 1
 
 
 class _Worker:
@@ -51,6 +65,10 @@ class _Worker:
     def check_run_folder(self, folder: str, probe: str | None) -> tuple[str, str | None]:
         """(this node's host name, what is wrong with the run folder here or None)."""
         return socket.gethostname(), run_folder_problem(Path(folder), probe)
+
+    def check_input(self, path: str, size: int) -> tuple[str, str | None]:
+        """(this node's host name, why this node cannot read the input file or None)."""
+        return socket.gethostname(), input_problem(Path(path), size)
 
 
 def run_folder_problem(folder: Path, probe: str | None) -> str | None:
@@ -69,11 +87,27 @@ def run_folder_problem(folder: Path, probe: str | None) -> str | None:
     return None
 
 
+def input_problem(path: Path, size: int) -> str | None:
+    """Why a worker cannot read the input file `path` the driver listed at `size` bytes, or None."""
+    try:
+        found = path.stat().st_size
+    except FileNotFoundError:
+        return "it does not exist on this node"
+    except OSError as exc:
+        return f"it cannot be read here ({exc.strerror or exc})"
+    if found != size:
+        return f"it has {found} bytes here but {size} on the driver (a different copy?)"
+    if not os.access(path, os.R_OK):
+        return "it cannot be read here (no permission)"
+    return None
+
+
 class RayExecutor:
     """`workers` Ray actors of one CPU each, fed round-robin, results in order."""
 
     def __init__(self, workers: int, initializer: Callable[..., None], initargs: tuple, address: str | None = None,
-                 window: int | None = None, run_folder: Path | None = None) -> None:
+                 window: int | None = None, run_folder: Path | None = None,
+                 input_file: tuple[str, int] | None = None) -> None:
         import ray
 
         self.workers = workers
@@ -85,10 +119,12 @@ class RayExecutor:
         self._actors: list[Any] = []
         try:
             _check_cpus(workers)
-            actor = ray.remote(num_cpus=1)(_Worker)
+            actor = ray.remote(num_cpus=1, max_restarts=ACTOR_RESTARTS, max_task_retries=TASK_RETRIES)(_Worker)
             self._actors = [actor.remote(initializer, initargs) for _ in range(workers)]
             if run_folder is not None:
                 self._check_run_folder(run_folder)
+            if input_file is not None:
+                self._check_input(*input_file)
         except BaseException:
             self.__exit__()
             raise
@@ -118,16 +154,48 @@ class RayExecutor:
             if written:
                 (folder / probe).unlink(missing_ok=True)
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        import ray
+    def _check_input(self, path: str, size: int) -> None:
+        """Every actor sees the first input file as the driver listed it; else a one-line error."""
+        for host, problem in _results([a.check_input.remote(path, size) for a in self._actors]):
+            if problem is not None:
+                raise InputError(f"Ray worker on {host} cannot read the input file {path!r}: {problem}",
+                                 "put --input on storage every node mounts at the same path (the workers read it)")
 
-        return ordered_window(items, lambda item: self._submit(fn, item), ray.get, self.window)
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R | TaskFailed]:
+        return ordered_window(items, lambda item: (self._submit(fn, item), fn, item), self._outcome, self.window)
 
-    def run_one(self, fn: Callable[[T], R], item: T) -> R:
+    def run_one(self, fn: Callable[[T], R], item: T) -> R | TaskFailed:
         """Run one more item now (while `map` may have others in flight) and wait for it."""
+        return self._outcome((self._submit(fn, item), fn, item))
+
+    def _outcome(self, handle: tuple[Any, Callable[[Any], Any], Any]) -> Any:
+        """A task's result; `TaskFailed` when its actor died on every attempt (a node lost
+        again and again, or a record that kills the process that reads it).
+
+        The task is sent once more, to the next actor, when Ray could not deliver it (its
+        actor is restarting after its node died: `ActorUnavailableError`, for up to
+        ACTOR_START_S seconds) or lost its result with the node that held it (an actor
+        task's result is not rebuilt by Ray); tasks write only files named after
+        themselves, so running one twice changes nothing."""
         import ray
 
-        return ray.get(self._submit(fn, item))
+        ref, fn, item = handle
+        deadline = time.monotonic() + ACTOR_START_S
+        lost = 0
+        while True:
+            try:
+                return ray.get(ref)
+            except ray.exceptions.ActorUnavailableError as exc:
+                if time.monotonic() > deadline:
+                    return TaskFailed(f"no Ray worker could take it for {ACTOR_START_S:g} s ({_first_line(exc)})")
+                time.sleep(0.2)
+            except ray.exceptions.RayActorError as exc:
+                return TaskFailed(f"its Ray worker died on {TASK_RETRIES + 1} attempts ({_first_line(exc)})")
+            except ray.exceptions.ObjectLostError as exc:
+                lost += 1
+                if lost > TASK_RETRIES:
+                    return TaskFailed(f"its result was lost with the node that held it, {lost} times ({_first_line(exc)})")
+            ref = self._submit(fn, item)
 
     def _submit(self, fn: Callable[[Any], Any], item: Any) -> Any:
         actor = self._actors[next(self._turn) % len(self._actors)]
@@ -144,6 +212,11 @@ class RayExecutor:
         self._actors = []
         if self._owns_ray:
             ray.shutdown()
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def _check_cpus(workers: int) -> None:

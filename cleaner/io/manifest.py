@@ -1,9 +1,9 @@
 """`manifest.json`: what a finished run wrote, checkable after the output has been copied.
 
 A run writes it last, into the staging folder, just before the folder is swapped in: every
-Parquet part with its row count, byte size and SHA-256, the SHA-256 of the resolved config,
-a fingerprint of the input listing and the record counts. Nothing in it depends on the
-clock, the machine or the worker count, so two runs of the same input and config have
+Parquet part with its row count, byte size and SHA-256, the SHA-256 of what the resolved
+config says about the output (`config_digest`: every section but `executor`), a fingerprint of the input listing and the record counts. Nothing in it depends on the
+clock, the machine, the worker count or how the work was spread, so two runs of the same input and config have
 byte-identical manifests exactly when their Parquet outputs are byte-identical: comparing
 two runs is comparing two small files (stats.json holds the timings and differs).
 
@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cleaner.errors import OutputError
 from cleaner.io.discover import InputFile
@@ -75,12 +76,20 @@ def input_fingerprint(files: Iterable[InputFile]) -> str:
     return digest.hexdigest()
 
 
-def build(folder: Path, version: str, records: dict[str, int], inputs: list[InputFile]) -> dict:
-    """The manifest of a finished output folder (config.resolved.yaml already written)."""
+def config_digest(plain: dict[str, Any]) -> str:
+    """SHA-256 of a resolved config (`Config.to_plain()`) without its `executor` section:
+    batch sizes, read task sizes, the executor kind and its watchdog decide how the work is
+    spread, never what is written, so runs that differ only there have equal manifests."""
+    kept = {key: value for key, value in plain.items() if key != "executor"}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def build(folder: Path, version: str, records: dict[str, int], inputs: list[InputFile], config: dict[str, Any]) -> dict:
+    """The manifest of a finished output folder; `config` is the resolved config as plain data."""
     return {
         "format": FORMAT,
         "cleaner_version": version,
-        "config_sha256": file_sha256(folder / "config.resolved.yaml"),
+        "config_sha256": config_digest(config),
         "input": {"files": len(inputs), "bytes": sum(f.size for f in inputs),
                   "fingerprint": input_fingerprint(inputs)},
         "records": dict(records),

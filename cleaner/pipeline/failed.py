@@ -53,7 +53,7 @@ def failed_batch_result(task: BatchTask, reason: str) -> BatchResult:
 def _records(task: BatchTask) -> list[Any]:
     """The batch's records: reader items, parked documents, or parked output rows."""
     if isinstance(task, ReadBatch):
-        return list(task.items)
+        return task.records()
     parked = task.parcel.load()
     if isinstance(task, FilterBatch):
         data, _spans = parked

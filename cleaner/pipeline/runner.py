@@ -28,14 +28,15 @@ from cleaner.io.output import StagedOutput
 from cleaner.io.output_faults import output_failure, storage_errno
 from cleaner.io.readers.records import field_report
 from cleaner.pipeline.failed import failed_batch_result
+from cleaner.pipeline.framing import Chunk, Framed, ReadTask, plan_reads, unread
 from cleaner.pipeline.ids import IdRegistry
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
 from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.sinks import OutputSinks
-from cleaner.pipeline.source import ReadCounts, batched, read_items
+from cleaner.pipeline.source import ReadCounts, batched
 from cleaner.pipeline.stats import StageStats, merge_all
 from cleaner.pipeline.tasks import BatchResult, BatchTask, FilterBatch, ParcelBatch, ReadBatch
-from cleaner.pipeline.worker import StageRunner, init_worker, run_batch
+from cleaner.pipeline.worker import StageRunner, init_worker, run_batch, run_read
 from cleaner.stages.base import Decisions, DocKey, GlobalStage
 
 
@@ -97,10 +98,13 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
             summary = run.execute(files, refused)
             summary.seconds = time.perf_counter() - started
             summary.stats["run"] = {"seconds": round(summary.seconds, 3), "workers": run.workers,
-                                    "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None}
+                                    "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None,
+                                    # what the driver itself spent: planning, committing, writing (not the workers)
+                                    "main_process_cpu_s": round(time.process_time(), 3)}
             (staged.path / "stats.json").write_text(json.dumps(summary.stats, indent=2) + "\n")
             (staged.path / "config.resolved.yaml").write_text(config.to_yaml())
-            manifest.write(staged.path, manifest.build(staged.path, __version__, summary.stats["records"], files))
+            manifest.write(staged.path, manifest.build(staged.path, __version__, summary.stats["records"], files,
+                                                          config.to_plain()))
             staged.commit()
     except BaseException:
         staged.discard()
@@ -149,8 +153,6 @@ class _Run:
 
     def execute(self, files, refused) -> RunSummary:
         counts = ReadCounts()
-        self.progress.phase("reading", float(sum(f.size for f in files)) or None)
-        items: Iterator[Any] = read_items(files, refused, self.config.readers, self.options.limit, counts, self.progress.advance)
         decisions: Decisions | None = None
         segments = self.runner.segments
         spool = self.staged.work / "spool"
@@ -158,8 +160,11 @@ class _Run:
         try:
             workers = useful_workers(self.options.workers, files, settings) if self.options.fit_workers else self.options.workers
             self.workers = workers
+            first = (str(files[0].path.absolute()), files[0].size) if files else None
             with make_executor(workers, init_worker, self.config, spool, settings.kind, settings.ray_address,
-                               settings.watchdog_s) as executor:
+                               settings.watchdog_s, first) as executor:
+                items: Iterator[Any] = iter(self._read(executor, files, refused, counts))
+                self.progress.phase("cleaning", float(counts.records) or None)
                 for index, segment in enumerate(segments):
                     final = index == len(segments) - 1
                     if index:
@@ -170,6 +175,50 @@ class _Run:
             raise
         self.sinks.close()
         return self._summary(counts, files)
+
+    def _read(self, executor, files, refused, counts: ReadCounts) -> list[list[Any] | Chunk]:
+        """Frame the input in read tasks (`cleaner.pipeline.framing`): the first pass's
+        batches in input order, as batch files, or as rows made here (the entries
+        discovery refused; one error row per file of a read task that failed twice).
+        With --limit the tasks run one after another, each told how many records are left."""
+        settings = self.config.executor
+        batch_bytes = int(settings.batch_mb * 2**20)
+        folder = self.staged.work / "read"
+        folder.mkdir(parents=True, exist_ok=True)
+        limit = self.options.limit
+        rows = list(batched(refused[:limit] if limit is not None else refused, settings.batch_docs, batch_bytes))
+        counts.records = sum(len(b) for b in rows)
+        batches: list[list[Any] | Chunk] = list(rows)
+        self.progress.phase("reading", float(sum(f.size for f in files)) or None)
+        # absolute paths: a worker (a Ray actor on another node) need not share our working folder
+        files = [replace(f, path=f.path.absolute()) for f in files]
+        tasks = [ReadTask(n, group, str(folder), settings.batch_docs, batch_bytes)
+                 for n, group in enumerate(plan_reads(files, int(settings.read_mb * 2**20)))]
+        results: Iterator[tuple[ReadTask, Framed | TaskFailed]]
+        if limit is None:
+            results = zip(tasks, executor.map(run_read, tasks))
+        else:
+            results = self._limited(executor, tasks, limit - counts.records)
+        for task, framed in results:
+            if isinstance(framed, TaskFailed):
+                framed = unread(task, framed.reason)
+                batches.append(list(framed.failures))
+            batches.extend(framed.chunks)
+            counts.records += framed.records
+            counts.files += framed.files
+            counts.notes.update(framed.notes)
+            self.progress.advance(framed.bytes)
+        return batches
+
+    @staticmethod
+    def _limited(executor, tasks: list[ReadTask], left: int) -> Iterator[tuple[ReadTask, Framed | TaskFailed]]:
+        for task in tasks:
+            if left <= 0:
+                return
+            task = replace(task, limit=left)
+            framed = executor.run_one(run_read, task)
+            left -= framed.records if isinstance(framed, Framed) else len(task.files)
+            yield task, framed
 
     def _pass(self, executor, index: int, items, decisions: Decisions | None, final: bool):
         segment = self.runner.segments[index]
@@ -188,7 +237,10 @@ class _Run:
             elif isinstance(task, ReadBatch):
                 result = self._with_unique_ids(executor, task, result)
                 self.fields.update(result.fields)
-            if not isinstance(task, ReadBatch):
+            if isinstance(task, ReadBatch):
+                if task.chunk is not None:
+                    task.chunk.discard()  # kept until now for a rerun (see Chunk.load)
+            else:
                 task.parcel.discard()  # kept until now for a second attempt (see Parcel.load)
             merge_all(self.stats, result.stats)
             self.removed.update(result.removed)
@@ -201,8 +253,7 @@ class _Run:
             if collector is not None and result.sketch is not None:
                 keys = [DocKey(i, n) for i, n in zip(result.kept_ids, result.kept_lengths)]
                 collector.add(keys, result.sketch)
-            if index:
-                self.progress.advance(result.size)
+            self.progress.advance(result.size)
         next_items: Iterator[Any] = iter(())
         if parked is not None:
             self._parked = parked.close()
@@ -235,10 +286,10 @@ class _Run:
         """Batches of the first pass's reader items, or the parked parcels of a later pass
         with the previous global stage's decisions for their documents attached."""
         if decisions is None:
-            executor_settings = self.config.executor
-            for n, batch in enumerate(batched(items, executor_settings.batch_docs, int(executor_settings.batch_mb * 2**20))):
-                yield ReadBatch(index, batch, park_to=parked.path_for(n) if parked else None,
-                                park_as_rows=self._parks_rows(index))
+            for n, batch in enumerate(items):
+                chunk, rows = (batch, []) if isinstance(batch, Chunk) else (None, batch)
+                yield ReadBatch(index, rows, park_to=parked.path_for(n) if parked else None,
+                                park_as_rows=self._parks_rows(index), chunk=chunk)
             return
         clusters = _clusters_by_doc(decisions)
         for n, parcel in enumerate(items):

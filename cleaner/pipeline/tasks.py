@@ -3,7 +3,9 @@
 A pass has one of three jobs, each its own task type, so a worker never has to guess from
 flags which fields are set:
 
-- `ReadBatch`: the first pass, over reader items in input order;
+- `ReadBatch`: the first pass, over reader items in input order: a batch a read task
+  framed (`chunk`, see `cleaner.pipeline.framing`), or the few rows the main process
+  makes itself (`items`: entries discovery refused, files whose read task failed);
 - `ParcelBatch`: a later pass, over the documents the previous pass parked, with the
   previous global stage's decisions for them;
 - `FilterBatch`: the final pass after a global stage that only drops documents, over the
@@ -22,20 +24,26 @@ from typing import Any
 
 import pyarrow as pa
 
+from cleaner.pipeline.framing import Chunk
 from cleaner.pipeline.intermediate import Parcel
 from cleaner.pipeline.stats import StageStats
 
 
 @dataclass(frozen=True, slots=True)
 class ReadBatch:
-    """First pass: a batch of reader items; `taken` are ids earlier batches used (see
-    `cleaner.pipeline.ids`)."""
+    """First pass: a batch of reader items, in `items` or in the file of `chunk`; `taken`
+    are ids earlier batches used (see `cleaner.pipeline.ids`)."""
 
     segment: int
-    items: list[Any]
+    items: list[Any] = field(default_factory=list)
     park_to: str | None = None
     park_as_rows: bool = False
     taken: frozenset[str] = frozenset()
+    chunk: Chunk | None = None
+
+    def records(self) -> list[Any]:
+        """The batch's reader items (loaded from its chunk file, if it has one)."""
+        return self.chunk.load() if self.chunk is not None else list(self.items)
 
 
 @dataclass(frozen=True, slots=True)

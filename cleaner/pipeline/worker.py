@@ -39,6 +39,7 @@ from cleaner.executors import heartbeat
 from cleaner.io.items import Deferred
 from cleaner.pipeline import rows
 from cleaner.pipeline.final_filter import filter_rows
+from cleaner.pipeline.framing import Framed, ReadTask, frame
 from cleaner.pipeline.ids import reject_repeated_ids
 from cleaner.pipeline.intermediate import pack
 from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
@@ -100,7 +101,7 @@ class StageRunner:
         """The batch's reader items with deferred records parsed (counting the mapped fields
         they hold into `found`, what parsing repaired into `notes`) and repeated ids handled
         by readers.duplicate_ids (`cleaner.pipeline.ids`)."""
-        items = [_parsed(item, found, notes) if isinstance(item, Deferred) else _fresh(item) for item in task.items]
+        items = [_parsed(item, found, notes) if isinstance(item, Deferred) else _fresh(item) for item in task.records()]
         return reject_repeated_ids(items, task.taken, self.readers.duplicate_ids, self.readers.id_field)
 
     def _filter_parked(self, task: FilterBatch) -> BatchResult:
@@ -344,3 +345,9 @@ def run_batch(task: BatchTask) -> BatchResult:
     """Entry point called by executors (module-level so it pickles by reference)."""
     assert _RUNNER is not None, "init_worker was not called in this process"
     return _RUNNER.run_batch(task)
+
+
+def run_read(task: ReadTask) -> Framed:
+    """Entry point of the read tasks (see `cleaner.pipeline.framing`)."""
+    assert _RUNNER is not None, "init_worker was not called in this process"
+    return frame(task, _RUNNER.readers)

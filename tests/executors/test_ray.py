@@ -78,9 +78,9 @@ def test_a_run_on_too_small_a_cluster_stops_before_reading_any_input(two_cpu_clu
 
     def reading(*args, **kwargs):
         read.append(True)
-        yield from ()
+        return []
 
-    monkeypatch.setattr(runner, "read_items", reading)
+    monkeypatch.setattr(runner, "plan_reads", reading)
     config = parse_config({"executor": {"kind": "ray"}, "stages": ["encoding"]}, "test")
     with pytest.raises(ConfigError, match="^-w 3: the Ray cluster has 2 CPUs"):
         runner.run_pipeline(config, runner.RunOptions(Path("raw"), tmp_path / "out", workers=3))

@@ -7,6 +7,9 @@ runs it, as a real fault would: DIE-ONCE (SIGKILL itself, first attempt only), S
 (SIGSTOP itself, first attempt only), HANG (sleep for an hour, every attempt), SLOW (the
 same, for the interrupt tests). The first time a cue fires it writes the worker's pid to a
 file of that name in the folder, so a test knows when and where it happened.
+
+An input file whose name holds a cue does the same in the worker whose read task opens it
+(READ-DIE-ONCE, READ-HANG), before a single record of it is read.
 """
 
 import os
@@ -29,9 +32,9 @@ if _FOLDER:
             return
         if not marker.exists():
             marker.write_text(str(os.getpid()))
-        if cue.startswith("DIE"):
+        if "DIE" in cue:
             os.kill(os.getpid(), signal.SIGKILL)
-        elif cue.startswith("STOP"):
+        elif "STOP" in cue:
             os.kill(os.getpid(), signal.SIGSTOP)
         else:
             time.sleep(3600)
@@ -43,3 +46,15 @@ if _FOLDER:
         return _check(self, doc)
 
     QualityFilter.check = _faulty_check
+
+    import cleaner.io.readers as _readers
+
+    _open_and_read = _readers._read
+
+    def _faulty_read(file, settings, defer):
+        for cue in ("READ-DIE-ONCE", "READ-HANG"):
+            if cue in file.source:
+                _fault(cue)
+        return _open_and_read(file, settings, defer)
+
+    _readers._read = _faulty_read

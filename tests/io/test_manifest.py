@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from cleaner.io import manifest
 from cleaner.io.discover import discover
@@ -41,7 +42,8 @@ def test_the_manifest_lists_every_parquet_file_with_rows_size_and_checksum(sampl
         assert part["sha256"] == manifest.file_sha256(path)
     stats = json.loads((sample_output / "stats.json").read_text())
     assert found["records"] == stats["records"] == {"read": 5, "kept": 5, "removed": 0, "errors": 0}
-    assert found["config_sha256"] == manifest.file_sha256(sample_output / "config.resolved.yaml")
+    resolved = yaml.safe_load((sample_output / "config.resolved.yaml").read_text())
+    assert found["config_sha256"] == manifest.config_digest(resolved)
     assert found["input"]["files"] == 5 and found["input"]["bytes"] == stats["files"]["bytes"]
 
 
@@ -99,6 +101,18 @@ def test_a_different_config_gives_a_different_manifest(sample_output: Path, tmp_
     one, other = (json.loads((p / "manifest.json").read_text()) for p in (sample_output, tmp_path / "out"))
     assert one["config_sha256"] != other["config_sha256"]
     assert one["parts"] != other["parts"]
+
+
+def test_the_config_digest_leaves_out_how_the_work_is_spread() -> None:
+    """Two configs that differ only in `executor` write the same outputs (see
+    test_outputs_are_byte_identical_for_any_worker_count), so their manifests are equal too."""
+    from cleaner.config import parse_config
+
+    base = parse_config({"stages": ["encoding"]}, "test").to_plain()
+    spread = parse_config({"stages": ["encoding"], "executor": {"batch_docs": 3, "read_mb": 0.5}}, "test").to_plain()
+    other = parse_config({"stages": ["encoding"], "output": {"rows_per_file": 7}}, "test").to_plain()
+    assert manifest.config_digest(base) == manifest.config_digest(spread)
+    assert manifest.config_digest(base) != manifest.config_digest(other)
 
 
 def _flip_a_byte(path: Path) -> None:
