@@ -16,12 +16,14 @@ class InputFile:
     """One file to read; `source` is its path relative to the input root (POSIX style, with
     bytes that are not UTF-8 escaped: `cleaner.io.names`); `size` and `mtime_ns` are as
     listed (the run's input fingerprint, `cleaner.io.manifest`, is made of them; -1: not
-    taken)."""
+    taken); `uri` is set for a file on object storage (`cleaner.io.remote`), whose `path`
+    is then only its relative name."""
 
     path: Path
     source: str
     size: int
     mtime_ns: int = -1
+    uri: str | None = None
 
 
 Refused = ReadFailure | ReadSkip

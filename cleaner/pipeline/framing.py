@@ -28,6 +28,7 @@ from typing import Any
 from cleaner.document import ReadFailure
 from cleaner.executors import heartbeat
 from cleaner.io.discover import InputFile
+from cleaner.io.remote import FetchError, fetched
 from cleaner.options import Settings
 from cleaner.pipeline.source import ReadCounts, batched, read_items
 
@@ -105,7 +106,7 @@ def frame(task: ReadTask, settings: Settings) -> Framed:
     writes the same batch files again: the same input gives the same batches and names."""
     counts = ReadCounts()
     out = Framed(bytes=sum(f.size for f in task.files))
-    items = _beating(read_items(list(task.files), [], settings, task.limit, counts))
+    items = _beating(_records(task.files, settings, task.limit, counts))
     for n, batch in enumerate(batched(items, task.batch_docs, task.batch_bytes)):
         path = task.path_for(n)
         with open(path, "wb") as sink:
@@ -123,6 +124,24 @@ def unread(task: ReadTask, reason: str) -> Framed:
             os.unlink(os.path.join(task.folder, name))
     failures = [ReadFailure(f.source, None, f"not read: {reason} (reading the input)") for f in task.files]
     return Framed(failures=failures, records=len(failures), files=len(failures), bytes=sum(f.size for f in task.files))
+
+
+def _records(files: tuple[InputFile, ...], settings: Settings, limit: int | None, counts: ReadCounts) -> Iterator[Any]:
+    """Every record of `files`, at most `limit` in all; a remote file is read from a local
+    copy (`cleaner.io.remote.fetched`), and one that cannot be copied is one error row."""
+    for file in files:
+        if limit is not None and counts.records >= limit:
+            return
+        if file.uri is None:
+            yield from read_items([file], [], settings, limit, counts)
+            continue
+        try:
+            with fetched(file) as local:
+                yield from read_items([local], [], settings, limit, counts)
+        except FetchError as exc:
+            counts.records += 1
+            counts.files += 1
+            yield ReadFailure(file.source, None, str(exc))
 
 
 def _beating(items: Iterable[Any]) -> Iterator[Any]:

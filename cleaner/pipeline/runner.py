@@ -9,7 +9,6 @@ every record read is exactly once kept, removed or errored.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
 from cleaner.io.output_faults import output_failure, storage_errno
 from cleaner.io.readers.records import field_report
+from cleaner.io.remote import as_uri, discover_remote
 from cleaner.pipeline.failed import failed_batch_result
 from cleaner.pipeline.framing import Chunk, Framed, ReadTask, plan_reads, unread
 from cleaner.pipeline.ids import IdRegistry
@@ -87,9 +87,14 @@ class RunSummary:
 def run_pipeline(config: Config, options: RunOptions, progress: Progress | None = None) -> RunSummary:
     """Run `config` over `options.input` into `options.output`, atomically."""
     started = time.perf_counter()
-    _refuse_uris(options)
+    _refuse_output_uri(options)
     tame_allocators()
-    files, refused = discover(options.input, config.readers.skip_hidden, exclude=options.output)
+    remote = as_uri(options.input)
+    refused: list[Any] = []
+    if remote is not None:
+        files = discover_remote(remote, config.readers.skip_hidden)
+    else:
+        files, refused = discover(options.input, config.readers.skip_hidden, exclude=options.output)
     with _output_faults(options.output):
         staged = StagedOutput(options.output)
     try:
@@ -160,7 +165,7 @@ class _Run:
         try:
             workers = useful_workers(self.options.workers, files, settings) if self.options.fit_workers else self.options.workers
             self.workers = workers
-            first = (str(files[0].path.absolute()), files[0].size) if files else None
+            first = (str(files[0].path.absolute()), files[0].size) if files and files[0].uri is None else None
             with make_executor(workers, init_worker, self.config, spool, settings.kind, settings.ray_address,
                                settings.watchdog_s, first) as executor:
                 items: Iterator[Any] = iter(self._read(executor, files, refused, counts))
@@ -191,7 +196,7 @@ class _Run:
         batches: list[list[Any] | Chunk] = list(rows)
         self.progress.phase("reading", float(sum(f.size for f in files)) or None)
         # absolute paths: a worker (a Ray actor on another node) need not share our working folder
-        files = [replace(f, path=f.path.absolute()) for f in files]
+        files = [replace(f, path=f.path.absolute()) if f.uri is None else f for f in files]
         tasks = [ReadTask(n, group, str(folder), settings.batch_docs, batch_bytes)
                  for n, group in enumerate(plan_reads(files, int(settings.read_mb * 2**20)))]
         results: Iterator[tuple[ReadTask, Framed | TaskFailed]]
@@ -328,7 +333,7 @@ class _Run:
         warnings += _time_limit_warnings(self.stats)
         stats = {
             "cleaner_version": __version__,
-            "input": str(self.options.input.resolve()),
+            "input": as_uri(self.options.input) or str(self.options.input.resolve()),
             "records": {"read": counts.records, "kept": kept, "removed": removed, "errors": errors},
             "files": {"count": len(files), "bytes": sum(f.size for f in files)},
             "readers": readers,
@@ -341,21 +346,15 @@ class _Run:
     workers = 1
 
 
-#: `scheme:/...` as a Path shows `scheme://...` (Path folds the double slash).
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
-
-
-def _refuse_uris(options: RunOptions) -> None:
-    """Object-storage URIs (`s3://`, `gs://`, ...) are not served yet: refuse them before
-    anything is read or written, rather than reading or writing a local folder named
-    `s3:`."""
-    for flag, path in (("--input", options.input), ("--output", options.output)):
-        text = str(path)
-        if _URI.match(text) and not path.exists():
-            scheme = text.split(":", 1)[0]
-            raise ConfigError(f"{flag} {text.replace(':/', '://', 1)!r}: {scheme}:// paths are not supported; "
-                              "input and output must be local or mounted paths",
-                              "copy the data to a local or mounted folder (e.g. with `aws s3 sync`), or mount the bucket")
+def _refuse_output_uri(options: RunOptions) -> None:
+    """Output to object storage is not served yet: refuse it before anything is read or
+    written, rather than writing a local folder named `s3:`."""
+    uri = as_uri(options.output)
+    if uri is not None:
+        scheme = uri.split(":", 1)[0]
+        raise ConfigError(f"--output {uri!r}: {scheme}:// outputs are not supported; the output must be a local or "
+                          "mounted folder (input may be on object storage)",
+                          "write to a local or mounted folder, then copy it (e.g. `aws s3 sync`), or mount the bucket")
 
 
 #: Input this small (in bytes on disk, all files together) runs in this process: it makes
