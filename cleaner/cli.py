@@ -66,6 +66,9 @@ def run(
                                        help="Worker processes (1 = run in this process) [default: one per CPU; "
                                             "an input too small for more than one batch runs in this process]."),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Process only the first N records, for a quick look."),
+    resume: bool = typer.Option(False, "--resume", help="Go on from where a killed run of the same job stopped "
+                                "(same input, config and --limit): tasks it finished are not run again; the output "
+                                "is what an uninterrupted run writes."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
 ) -> None:
@@ -78,6 +81,8 @@ def run(
         clean run -i dump/ -o corpus/ -c my.yaml -w 8
 
         clean run -i crawl.warc.gz --limit 100     # a quick look at the first 100 records
+
+        clean run -i dump/ -o corpus/ --resume     # after a run was killed (kill -9, a lost machine)
     """
     from cleaner.config import load_config
     from cleaner.errors import TooManyErrors
@@ -92,7 +97,7 @@ def run(
     config_path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     cfg = load_config(config_path)
     options = RunOptions(input=input, output=output, workers=workers or os.cpu_count() or 1, limit=limit,
-                         fit_workers=workers is None)
+                         fit_workers=workers is None, resume=resume)
     try:
         if quiet or not err.is_terminal:
             summary = run_pipeline(cfg, options)

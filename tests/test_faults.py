@@ -34,7 +34,7 @@ from tests.faults import (
     snapshot,
     write_stage_config,
 )
-from tests.helpers import REPO, read_rows
+from tests.helpers import REPO, output_digests, read_rows
 
 HOOKS = Path(__file__).resolve().parent / "fault_hooks"
 WORDS = "the river ran past the old mill and the miller watched the water turn the wheel all day long"
@@ -170,6 +170,55 @@ def test_files_whose_read_task_hangs_twice_are_one_error_row_each(tmp_path: Path
     assert row["source"] == "c-READ-HANG.jsonl" and row["record"] is None and row["stage"] == "read"
     assert "not read: " in row["error"] and "made no progress for 2 s" in row["error"], row
     assert stats["records"] == {"read": 10, "kept": 9, "removed": 0, "errors": 1}
+
+
+def test_kill_9_of_the_run_then_resume_writes_the_bytes_of_an_uninterrupted_run(tmp_path: Path) -> None:
+    """The main process is SIGKILLed while a batch of the first pass is running (its
+    workers exit with it); `--resume` replays what it had finished, runs only the rest and
+    writes exactly what a run that was never interrupted writes."""
+    dump = dump_with(tmp_path, {13: "PAUSE-ONCE"}, count=24)
+    config = fault_config(tmp_path, stages=f"dedup, {QUALITY}")
+    fresh = tmp_path / "fresh"
+    proc = subprocess.run(clean_command("run", "-i", str(dump), "-o", str(fresh), "-w", "2", "-c", str(config), "-q"),
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert_clean_exit(proc, 0)
+    out = tmp_path / "out"
+    run = subprocess.Popen(clean_command("run", "-i", str(dump), "-o", str(out), "-w", "2", "-c", str(config), "-q"),
+                           cwd=REPO, env=faulty_env(tmp_path / "markers"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(tmp_path / "markers" / "PAUSE-ONCE")
+    time.sleep(1.0)  # the batches before the paused one come back and are accepted
+    run.kill()
+    run.wait()
+    [staging] = tmp_path.glob(".out.staging-*")
+    assert not out.exists()
+    resumed = run_faulty(tmp_path, "run", "-i", str(dump), "-o", str(out), "-w", "2", "-c", str(config), "-q", "--resume")
+    assert_clean_exit(resumed, 0)
+    assert not staging.exists() and not list(tmp_path.glob(".out.staging-*"))
+    assert output_digests(out) == output_digests(fresh)
+    assert (out / "manifest.json").read_bytes() == (fresh / "manifest.json").read_bytes()
+    tasks = json.loads((out / "stats.json").read_text())["run"]["tasks"]
+    all_tasks = json.loads((fresh / "stats.json").read_text())["run"]["tasks"]
+    assert all_tasks["replayed"] == 0 and tasks["replayed"] > 0
+    assert tasks["run"] + tasks["replayed"] == all_tasks["run"]
+    assert tasks["run"] < all_tasks["run"]
+
+
+def test_resume_with_another_config_starts_afresh(tmp_path: Path) -> None:
+    dump = dump_with(tmp_path, {13: "PAUSE-ONCE"}, count=24)
+    config = fault_config(tmp_path, stages=f"dedup, {QUALITY}")
+    out = tmp_path / "out"
+    run = subprocess.Popen(clean_command("run", "-i", str(dump), "-o", str(out), "-w", "2", "-c", str(config), "-q"),
+                           cwd=REPO, env=faulty_env(tmp_path / "markers"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(tmp_path / "markers" / "PAUSE-ONCE")
+    time.sleep(1.0)
+    run.kill()
+    run.wait()
+    other = write_stage_config(tmp_path, "{quality: {min_words: 2}}", "executor: {batch_docs: 4}\n")
+    resumed = run_faulty(tmp_path, "run", "-i", str(dump), "-o", str(out), "-w", "2", "-c", str(other), "--resume")
+    assert_clean_exit(resumed, 0)
+    stats = json.loads((out / "stats.json").read_text())["run"]
+    assert stats["resumed"] is False and stats["tasks"]["replayed"] == 0
+    assert not list(tmp_path.glob(".out.staging-*")), "the killed run's staging folder is removed as stale"
 
 
 # --- Ctrl-C and SIGTERM (issue 8 item 1) ---------------------------------------------------------

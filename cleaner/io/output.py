@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import glob
+import json
 import logging
 import os
 import re
@@ -38,6 +39,8 @@ GITIGNORE = "# Written by cleaner: the contents of an output folder are not trac
 #: The files a run writes at the top of its output folder (besides `data/` and `.gitignore`).
 OWN_FILES = frozenset({"removed.parquet", "spans.parquet", "clusters.parquet", "errors.parquet",
                        "stats.json", "config.resolved.yaml", "manifest.json"})
+#: In the work folder of a staging folder a resumed run took over: that run's pid.
+RESUMED_BY = "resumed-by"
 #: The folder of kept documents and the names of its parts.
 DATA_FOLDER = "data"
 DATA_PART = re.compile(r"part-\d{5,}\.parquet")
@@ -50,20 +53,34 @@ _AT_FDCWD = -100
 class StagedOutput:
     """A staging folder that becomes `target` on `commit()` and vanishes on `discard()`."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, identity: dict | None = None, resume: bool = False) -> None:
+        """`identity` (the job's `run.json`, see `cleaner.pipeline.journal`) is written into
+        the staging folder; with `resume`, the staging folder a killed run of the same job
+        left is taken over (`resumed` says whether there was one) instead of a new one."""
         # An --output that is a symbolic link names the folder it points to: that folder is
         # replaced (staged beside it, on its filesystem), and the link keeps pointing at it.
         self.target = Path(os.path.realpath(target.absolute()))
         recover_parked(self.target)
         check_replaceable(self.target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(self.target)
-        tag = f"{os.getpid()}@{_host()}-{uuid.uuid4().hex[:8]}"
-        self.path = self.target.parent / f".{self.target.name}.staging-{tag}"
-        self.path.mkdir()
+        left = resumable_staging(self.target, identity) if resume and identity is not None else None
+        self.resumed = left is not None
+        remove_stale_staging(self.target, keep=left)
+        if left is not None:
+            # Kept under its name: the journal's batch files are named by path. Marked as
+            # ours, so that no other run on this host takes it for a dead run's.
+            self.path = left
+            (left / "_work" / RESUMED_BY).write_text(str(os.getpid()))
+            _clear_outputs(self.path)
+        else:
+            tag = f"{os.getpid()}@{_host()}-{uuid.uuid4().hex[:8]}"
+            self.path = self.target.parent / f".{self.target.name}.staging-{tag}"
+            self.path.mkdir()
         (self.path / ".gitignore").write_text(GITIGNORE)
         self.work = self.path / "_work"
-        self.work.mkdir()
+        self.work.mkdir(exist_ok=True)
+        if identity is not None:
+            (self.work / "run.json").write_text(json.dumps(identity, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
     def commit(self) -> None:
         """Swap the finished staging folder in place of the target."""
@@ -144,16 +161,57 @@ def recover_parked(target: Path) -> None:
         shutil.rmtree(parked)
 
 
-def remove_stale_staging(target: Path) -> None:
+def resumable_staging(target: Path, identity: dict) -> Path | None:
+    """The staging folder a killed run of this host left for the same job (its
+    `_work/run.json` equals `identity`), the most recently changed if several; else None."""
+    host = _host()
+    found = []
+    for path in target.parent.glob(f".{glob.escape(target.name)}.staging-*"):
+        owner = staging_owner(path)
+        if owner is None or owner[0] != host or _alive(owner[1]) or _resumed_by_live_run(path):
+            continue
+        try:
+            recorded = json.loads((path / "_work" / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if recorded == identity:
+            found.append((path.stat().st_mtime_ns, path.name, path))
+    return max(found)[2] if found else None
+
+
+def _resumed_by_live_run(staging: Path) -> bool:
+    """Whether a live run of this host resumes `staging` (its pid in `_work/RESUMED_BY`)."""
+    try:
+        pid = int((staging / "_work" / RESUMED_BY).read_text())
+    except (OSError, ValueError):
+        return False
+    return _alive(pid)
+
+
+def _clear_outputs(staging: Path) -> None:
+    """Remove the outputs a killed run had begun in `staging` (a resumed run writes them
+    again from its journal); its work folder stays."""
+    for entry in staging.iterdir():
+        if entry.name == "_work":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def remove_stale_staging(target: Path, keep: Path | None = None) -> None:
     """Delete staging folders left by runs of this host that were killed (their process is
-    gone). Another host's, or an older cleaner's that names no host, may belong to a live
-    run elsewhere: they are left alone."""
+    gone), but `keep`. Another host's, or an older cleaner's that names no host, may belong
+    to a live run elsewhere: they are left alone."""
     host = _host()
     for path in target.parent.glob(f".{glob.escape(target.name)}.staging-*"):
+        if path == keep:
+            continue
         owner = staging_owner(path)
         if owner is None or owner[0] != host:
             log.info("leaving %s: written by another host or an older cleaner; delete it if no run uses it", path)
-        elif not _alive(owner[1]):
+        elif not _alive(owner[1]) and not _resumed_by_live_run(path):
             log.info("removing %s left by an interrupted run", path)
             shutil.rmtree(path, ignore_errors=True)
 

@@ -83,7 +83,7 @@ class IntermediateWriter:
             pickle.dump(parcel, self._index, protocol=pickle.HIGHEST_PROTOCOL)
             self.count += len(parcel.ids)
         else:
-            os.unlink(parcel.path)
+            Path(parcel.path).unlink(missing_ok=True)  # (gone already when a resumed run replays it)
 
     def close(self) -> int:
         self._index.close()

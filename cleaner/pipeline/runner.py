@@ -9,6 +9,7 @@ every record read is exactly once kept, removed or errored.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from cleaner.pipeline.failed import failed_batch_result
 from cleaner.pipeline.framing import Chunk, Framed, ReadTask, plan_reads, unread
 from cleaner.pipeline.ids import IdRegistry
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
+from cleaner.pipeline.journal import Journal, identity
 from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched
@@ -38,6 +40,8 @@ from cleaner.pipeline.stats import StageStats, merge_all
 from cleaner.pipeline.tasks import BatchResult, BatchTask, FilterBatch, ParcelBatch, ReadBatch
 from cleaner.pipeline.worker import StageRunner, init_worker, run_batch, run_read
 from cleaner.stages.base import Decisions, DocKey, GlobalStage
+
+log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -61,6 +65,8 @@ class RunOptions:
     output: Path
     workers: int = 1
     limit: int | None = None
+    #: Take over the staging folder a killed run of the same job left (`cleaner.pipeline.journal`).
+    resume: bool = False
     #: Whether `workers` is a default the run may lower for a tiny input (`useful_workers`);
     #: an explicit worker count is always used as given.
     fit_workers: bool = False
@@ -96,7 +102,10 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
     else:
         files, refused = discover(options.input, config.readers.skip_hidden, exclude=options.output)
     with _output_faults(options.output):
-        staged = StagedOutput(options.output)
+        staged = StagedOutput(options.output, identity(config.to_plain(), files, options.limit), options.resume)
+    if options.resume and not staged.resumed:
+        log.warning("nothing to resume for %s (no staging folder of a killed run of this job): starting afresh",
+                    options.output)
     try:
         with _output_faults(options.output):
             run = _Run(config, options, staged, progress or NullProgress())
@@ -105,7 +114,10 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
             summary.stats["run"] = {"seconds": round(summary.seconds, 3), "workers": run.workers,
                                     "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None,
                                     # what the driver itself spent: planning, committing, writing (not the workers)
-                                    "main_process_cpu_s": round(time.process_time(), 3)}
+                                    "main_process_cpu_s": round(time.process_time(), 3),
+                                    # with --resume: tasks whose results a killed run had finished
+                                    "tasks": {"run": run.journal.recorded, "replayed": run.journal.replayed},
+                                    "resumed": staged.resumed}
             (staged.path / "stats.json").write_text(json.dumps(summary.stats, indent=2) + "\n")
             (staged.path / "config.resolved.yaml").write_text(config.to_yaml())
             manifest.write(staged.path, manifest.build(staged.path, __version__, summary.stats["records"], files,
@@ -155,6 +167,7 @@ class _Run:
         self.ids = IdRegistry()
         self.fields: Counter[str] = Counter()
         self.filters_last = final_pass_filters(self.runner)
+        self.journal = Journal(staged.work / "journal")
 
     def execute(self, files, refused) -> RunSummary:
         counts = ReadCounts()
@@ -199,21 +212,30 @@ class _Run:
         files = [replace(f, path=f.path.absolute()) if f.uri is None else f for f in files]
         tasks = [ReadTask(n, group, str(folder), settings.batch_docs, batch_bytes)
                  for n, group in enumerate(plan_reads(files, int(settings.read_mb * 2**20)))]
+        done = self.journal.finished("read")
+        for task in tasks[:done]:  # read by the run this one resumes
+            self._take_read(task, self.journal.load("read", task.index), batches, counts)
+        fresh = tasks[done:]
         results: Iterator[tuple[ReadTask, Framed | TaskFailed]]
         if limit is None:
-            results = zip(tasks, executor.map(run_read, tasks))
+            results = zip(fresh, executor.map(run_read, fresh))
         else:
-            results = self._limited(executor, tasks, limit - counts.records)
+            results = self._limited(executor, fresh, limit - counts.records)
         for task, framed in results:
             if isinstance(framed, TaskFailed):
                 framed = unread(task, framed.reason)
-                batches.append(list(framed.failures))
-            batches.extend(framed.chunks)
-            counts.records += framed.records
-            counts.files += framed.files
-            counts.notes.update(framed.notes)
-            self.progress.advance(framed.bytes)
+            self._take_read(task, framed, batches, counts)
+            self.journal.record("read", task.index, framed)
         return batches
+
+    def _take_read(self, task: ReadTask, framed: Framed, batches: list[list[Any] | Chunk], counts: ReadCounts) -> None:
+        if framed.failures:
+            batches.append(list(framed.failures))
+        batches.extend(framed.chunks)
+        counts.records += framed.records
+        counts.files += framed.files
+        counts.notes.update(framed.notes)
+        self.progress.advance(framed.bytes)
 
     @staticmethod
     def _limited(executor, tasks: list[ReadTask], left: int) -> Iterator[tuple[ReadTask, Framed | TaskFailed]]:
@@ -233,32 +255,23 @@ class _Run:
             assert isinstance(stage, GlobalStage)
             collector = stage.collector(self.staged.work)
         parked = None if final else IntermediateWriter(self.staged.work / f"pass-{index + 1}")
+        step = f"pass{index + 1}"
+        tasks = self._tasks(index, items, decisions, parked)
+        done = self.journal.finished(step)
+        for n, task in zip(range(done), tasks):  # run by the run this one resumes
+            result = self.journal.load(step, n)
+            if isinstance(task, ReadBatch) and not self.ids.add_new(result.doc_ids):
+                raise RuntimeError(f"journal bug: batch {n} of {step} repeats ids it was accepted without")
+            self._take(task, result, parked, collector)
         submitted: deque[BatchTask] = deque()
-        tasks = _remembered(self._tasks(index, items, decisions, parked), submitted)
-        for result in executor.map(run_batch, tasks):
+        for n, result in enumerate(executor.map(run_batch, _remembered(tasks, submitted)), start=done):
             task = submitted.popleft()
             if isinstance(result, TaskFailed):
                 result = failed_batch_result(task, result.reason)
             elif isinstance(task, ReadBatch):
                 result = self._with_unique_ids(executor, task, result)
-                self.fields.update(result.fields)
-            if isinstance(task, ReadBatch):
-                if task.chunk is not None:
-                    task.chunk.discard()  # kept until now for a rerun (see Chunk.load)
-            else:
-                task.parcel.discard()  # kept until now for a second attempt (see Parcel.load)
-            merge_all(self.stats, result.stats)
-            self.removed.update(result.removed)
-            self.stats["read"].counts.update(result.read)
-            self.read_notes.update(result.notes)
-            for name, batch in result.tables.items():
-                self.sinks.write(name, batch)
-            if parked is not None and result.parcel is not None:
-                parked.write(result.parcel)
-            if collector is not None and result.sketch is not None:
-                keys = [DocKey(i, n) for i, n in zip(result.kept_ids, result.kept_lengths)]
-                collector.add(keys, result.sketch)
-            self.progress.advance(result.size)
+            self.journal.record(step, n, result)
+            self._take(task, result, parked, collector)
         next_items: Iterator[Any] = iter(())
         if parked is not None:
             self._parked = parked.close()
@@ -272,6 +285,27 @@ class _Run:
             release_free_memory()
             self.decide[segment.sketch_global] = {**decisions.stats, "seconds": round(time.perf_counter() - started, 3)}
         return next_items, decisions
+
+    def _take(self, task: BatchTask, result: BatchResult, parked: IntermediateWriter | None, collector: Any) -> None:
+        """Everything the run keeps of one accepted batch result, in input order."""
+        if isinstance(task, ReadBatch):
+            self.fields.update(result.fields)
+            if task.chunk is not None:
+                task.chunk.discard()  # kept until now for a rerun (see Chunk.load)
+        else:
+            task.parcel.discard()  # kept until now for a second attempt (see Parcel.load)
+        merge_all(self.stats, result.stats)
+        self.removed.update(result.removed)
+        self.stats["read"].counts.update(result.read)
+        self.read_notes.update(result.notes)
+        for name, batch in result.tables.items():
+            self.sinks.write(name, batch)
+        if parked is not None and result.parcel is not None:
+            parked.write(result.parcel)
+        if collector is not None and result.sketch is not None:
+            keys = [DocKey(i, n) for i, n in zip(result.kept_ids, result.kept_lengths)]
+            collector.add(keys, result.sketch)
+        self.progress.advance(result.size)
 
     def _with_unique_ids(self, executor, task: ReadBatch, result: BatchResult) -> BatchResult:
         """`result`, or the batch run again if it reuses ids of earlier batches (rare).

@@ -4,7 +4,8 @@ PYTHONPATH, so in a real `clean run` and in each of its spawned pool workers.
 
 A document whose text holds a cue makes the quality stage misbehave in the worker that
 runs it, as a real fault would: DIE-ONCE (SIGKILL itself, first attempt only), STOP-ONCE
-(SIGSTOP itself, first attempt only), HANG (sleep for an hour, every attempt), SLOW (the
+(SIGSTOP itself, first attempt only), PAUSE-ONCE (sleep for an hour, first attempt only:
+the --resume test kills the run meanwhile), HANG (sleep for an hour, every attempt), SLOW (the
 same, for the interrupt tests). The first time a cue fires it writes the worker's pid to a
 file of that name in the folder, so a test knows when and where it happened.
 
@@ -23,7 +24,7 @@ if _FOLDER:
 
     from cleaner.stages.quality import QualityFilter
 
-    _CUES = ("DIE-ONCE", "STOP-ONCE", "HANG", "SLOW")
+    _CUES = ("DIE-ONCE", "STOP-ONCE", "PAUSE-ONCE", "HANG", "SLOW")
     _check = QualityFilter.check
 
     def _fault(cue: str) -> None:

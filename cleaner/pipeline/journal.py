@@ -1,0 +1,78 @@
+"""What a run has finished, kept in its staging folder so that `clean run --resume` can
+pick up where a killed run stopped.
+
+The main process accepts task results strictly in order (read tasks, then each pass's
+batches), so what a run has finished is, for each step, a prefix of its tasks. Each
+accepted result is written to the journal (`_work/journal/`, one file a task, named after
+the step and the task's index, atomically by rename) before the run goes on. A resumed run
+replays the journal: every recorded result goes through exactly the bookkeeping it went
+through the first time (ids, statistics, output rows, parked documents, sketches), in the
+same order, and only the tasks after the prefix run again. The output files are rewritten
+from the replayed results, the global stages decide again from the replayed sketches
+(their decisions depend on nothing else), so a resumed run writes the bytes a run that was
+never interrupted writes.
+
+A journal belongs to one job: `run.json` in the work folder names the config (every
+section, batch sizes included, since they decide which records a task holds), the input
+fingerprint, the record limit and the cleaner version, and a run resumes only a staging
+folder whose `run.json` is its own (`cleaner.io.output.resumable_staging`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from cleaner import __version__
+from cleaner.io.discover import InputFile
+from cleaner.io.manifest import input_fingerprint
+
+
+def identity(config: dict[str, Any], files: list[InputFile], limit: int | None) -> dict[str, Any]:
+    """What makes two runs the same job: `run.json` of a run's staging folder. The
+    executor's kind, address and watchdog are left out (they decide who runs a task, not
+    what it holds), so a run killed on a cluster may be resumed on this machine."""
+    executor = {key: config.get("executor", {}).get(key) for key in ("batch_docs", "batch_mb", "read_mb")}
+    plain = {**{k: v for k, v in config.items() if k != "executor"}, "executor": executor}
+    text = json.dumps(plain, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return {"cleaner_version": __version__, "config_sha256": hashlib.sha256(text).hexdigest(),
+            "input_fingerprint": input_fingerprint(files), "input_files": len(files), "limit": limit}
+
+
+class Journal:
+    """The accepted results of one run, by step (`read`, `pass1`, `pass2`, ...) and task index."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.replayed = 0
+        self.recorded = 0
+
+    def _path(self, step: str, n: int) -> Path:
+        return self.folder / f"{step}-{n:07d}.pkl"
+
+    def record(self, step: str, n: int, result: Any) -> None:
+        """Keep `result` of task `n` of `step`; it survives the run being killed."""
+        path = self._path(step, n)
+        partial = path.with_suffix(".partial")
+        with open(partial, "wb") as sink:
+            pickle.dump(result, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+        self.recorded += 1
+
+    def finished(self, step: str) -> int:
+        """How many tasks of `step`, from the first on, have a recorded result."""
+        n = 0
+        while self._path(step, n).is_file():
+            n += 1
+        return n
+
+    def load(self, step: str, n: int) -> Any:
+        with open(self._path(step, n), "rb") as source:
+            value = pickle.load(source)
+        self.replayed += 1
+        return value
