@@ -248,17 +248,28 @@ def verify(
 
         clean verify clean/
 
-        aws s3 sync s3://bucket/corpus corpus/ && clean verify corpus/
+        clean verify s3://bucket/corpus
     """
-    from cleaner.io.manifest import verify as verify_output
+    import tempfile
 
-    manifest, problems = verify_output(output)
+    from cleaner.io.manifest import verify as verify_output
+    from cleaner.io.remote import RemoteOutput, as_uri
+
+    uri = as_uri(output)
+    if uri is None:
+        manifest, problems = verify_output(output)
+    else:  # a copy of what is under the prefix, checked here
+        with tempfile.TemporaryDirectory(prefix="cleaner-verify-") as copy:
+            RemoteOutput(uri).download(Path(copy))
+            manifest, problems = verify_output(Path(copy))
+            problems = [p.replace(copy, uri) for p in problems]
     for problem in problems:
         err.print(f"error: {problem}", markup=False, soft_wrap=True)
     if problems:
         raise typer.Exit(1)
     records = manifest["records"]
-    out.print(f"ok: {len(manifest['parts'])} Parquet files match {output / 'manifest.json'} "
+    shown = f"{uri}/manifest.json" if uri is not None else str(output / "manifest.json")
+    out.print(f"ok: {len(manifest['parts'])} Parquet files match {shown} "
               f"({records['read']:,} records read: {records['kept']:,} kept, {records['removed']:,} removed, "
               f"{records['errors']:,} errors)", markup=False, soft_wrap=True)
 

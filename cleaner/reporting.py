@@ -74,7 +74,7 @@ def print_summary(console: Console, summary: RunSummary, config_source: str) -> 
     rate = summary.records / summary.seconds if summary.seconds else 0.0
     console.print(f"{summary.seconds:.1f} s, {rate:,.0f} records/s; config: {config_source}")
     if summary.errors:
-        console.print(f"see {summary.output / 'errors.parquet'} for the {summary.errors:,} errors")
+        console.print(f"see {summary.output}/errors.parquet for the {summary.errors:,} errors")
     for warning in summary.warnings:
         console.print(Text.assemble(("warning:", "yellow"), " ", warning), soft_wrap=True)
 

@@ -15,7 +15,7 @@ import typer.main
 
 from cleaner import __version__
 from cleaner.cli import app
-from tests.helpers import REPO, read_rows, run_clean, write_config
+from tests.helpers import read_rows, run_clean, write_config
 
 # --- fixtures ------------------------------------------------------------------------------
 
@@ -461,17 +461,3 @@ def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...], message: s
     proc = clean_fails(*args)
     assert proc.returncode == 2
     assert message in proc.stdout + proc.stderr
-
-
-def test_an_object_storage_output_is_refused_not_made_a_local_folder(tmp_path: Path) -> None:
-    """`-o s3://bucket/corpus` used to exit 0 and write into a local folder `s3:/bucket/corpus`.
-    (Input on object storage is served: tests/io/test_object_storage.py.)"""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "a.txt").write_text("A page of text about magnesium.\n")
-    proc = run_clean("run", "-i", str(raw), "-o", "s3://bucket/corpus", "-c", str(REPO / "config.yaml"), cwd=tmp_path,
-                     check=False)
-    assert proc.returncode == 2
-    assert proc.stderr.splitlines()[0] == ("error: --output 's3://bucket/corpus': s3:// outputs are not supported; the "
-                                           "output must be a local or mounted folder (input may be on object storage)")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]

@@ -1,4 +1,4 @@
-"""Input on object storage (`s3://`, `gs://`, `hdfs://`, ... through `pyarrow.fs`).
+"""Input and output on object storage (`s3://`, `gs://`, `hdfs://`, ... through `pyarrow.fs`).
 
 The driver lists the files under the URI (`discover_remote`, in the same order as a local
 walk: by name, folder by folder); a read task, in whichever worker or node runs it, copies
@@ -16,6 +16,7 @@ pyarrow does not serve is tried through fsspec when fsspec is installed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tempfile
@@ -25,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cleaner.errors import ConfigError, InputError
+from cleaner.errors import ConfigError, InputError, OutputError
 from cleaner.io.discover import InputFile
 
 #: `scheme://...`, and the same folded to `scheme:/...` by Path (the CLI's options are Paths).
@@ -125,3 +126,86 @@ def fetched(file: InputFile) -> Iterator[InputFile]:
         yield replace(file, path=local, uri=None)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class RemoteOutput:
+    """`-o s3://bucket/corpus`: the run stages and commits into a local folder exactly as
+    for a local output (`local`, under the temporary folder, named after the URI so that
+    `--resume` finds it), and `publish` then uploads it.
+
+    Object stores have no atomic folder swap, so `manifest.json` is the commit point: the
+    previous output's manifest is deleted first, every other file uploaded, the new manifest
+    uploaded last, and only then are keys of the previous output that the new one lacks
+    (more data parts) deleted. A reader that finds manifest.json finds the output it
+    describes (`clean verify` checks it). Only keys cleaner writes are replaced or deleted:
+    any other key under the prefix stops the run before any input is read, as a foreign
+    file in a local output folder does.
+    """
+
+    def __init__(self, uri: str) -> None:
+        from cleaner.io.output import DATA_FOLDER, DATA_PART, OWN_FILES
+
+        self.uri = uri.rstrip("/")
+        self.fs, self.root = filesystem(self.uri)
+        self.root = self.root.rstrip("/")
+        digest = hashlib.sha256(self.uri.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.local = Path(tempfile.gettempdir()) / "cleaner-output" / digest / "out"
+        self._own = lambda key: key in OWN_FILES or key == ".gitignore" or (
+            key.startswith(f"{DATA_FOLDER}/") and DATA_PART.fullmatch(key[len(DATA_FOLDER) + 1:]) is not None)
+
+    def existing(self) -> list[str]:
+        """The keys under the prefix, relative to it, sorted."""
+        import pyarrow.fs as pafs
+
+        try:
+            info = self.fs.get_file_info(self.root)
+            if info.type == pafs.FileType.NotFound:
+                return []
+            if info.type == pafs.FileType.File:
+                raise OutputError(f"output {self.uri!r} is an object, not a prefix", "choose another --output")
+            entries = self.fs.get_file_info(pafs.FileSelector(self.root, recursive=True))
+        except OSError as exc:
+            raise OutputError(f"cannot list the output {self.uri!r}: {exc}", _STORE_HINT) from None
+        return sorted(e.path[len(self.root) + 1:] for e in entries if e.type == pafs.FileType.File)
+
+    def check(self) -> None:
+        """Refuse, before any input is read, a prefix holding keys cleaner did not write."""
+        foreign = [key for key in self.existing() if not self._own(key)]
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            raise OutputError(f"output {self.uri!r} holds keys cleaner did not write ({shown}); refusing to replace it",
+                              "a run replaces its output whole: move those keys, or choose another --output")
+
+    def publish(self) -> None:
+        """Upload the committed local folder (see the class docstring), then remove it."""
+        before = self.existing()
+        files = sorted(p.relative_to(self.local).as_posix() for p in self.local.rglob("*") if p.is_file())
+        try:
+            if "manifest.json" in before:
+                self.fs.delete_file(f"{self.root}/manifest.json")
+            for key in [k for k in files if k != "manifest.json"] + ["manifest.json"]:
+                with open(self.local / key, "rb") as source, self.fs.open_output_stream(f"{self.root}/{key}") as sink:
+                    while chunk := source.read(_CHUNK):
+                        sink.write(chunk)
+            for key in sorted(set(before) - set(files)):
+                if self._own(key):
+                    self.fs.delete_file(f"{self.root}/{key}")
+        except OSError as exc:
+            raise OutputError(f"uploading the output to {self.uri!r} failed: {exc}",
+                              f"the run's output is complete in {self.local}; run again (or upload that folder)") from None
+        shutil.rmtree(self.local.parent, ignore_errors=True)
+
+    def download(self, folder: Path) -> None:
+        """Copy the output under the prefix into `folder` (for `clean verify`)."""
+        for key in self.existing():
+            target = folder / key
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with self.fs.open_input_stream(f"{self.root}/{key}") as source, open(target, "wb") as sink:
+                    while chunk := source.read(_CHUNK):
+                        sink.write(chunk)
+            except OSError as exc:
+                raise OutputError(f"cannot read {self.uri}/{key}: {exc}", _STORE_HINT) from None
+
+
+_STORE_HINT = "check the credentials and the endpoint (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...)"

@@ -20,14 +20,14 @@ from typing import Any, Protocol
 
 from cleaner import __version__
 from cleaner.config import Config
-from cleaner.errors import ConfigError, TooManyErrors
+from cleaner.errors import TooManyErrors
 from cleaner.executors import TaskFailed, make_executor
 from cleaner.io import manifest
 from cleaner.io.discover import discover
 from cleaner.io.output import StagedOutput
 from cleaner.io.output_faults import output_failure, storage_errno
 from cleaner.io.readers.records import field_report
-from cleaner.io.remote import as_uri, discover_remote
+from cleaner.io.remote import RemoteOutput, as_uri, discover_remote
 from cleaner.pipeline.failed import failed_batch_result
 from cleaner.pipeline.framing import Chunk, Framed, ReadTask, plan_reads, unread
 from cleaner.pipeline.ids import IdRegistry
@@ -76,7 +76,7 @@ class RunOptions:
 class RunSummary:
     """The numbers the CLI prints at the end (and stats.json holds)."""
 
-    output: Path
+    output: str  #: where the outputs are: a folder, or a URI on object storage
     records: int
     kept: int
     errors: int
@@ -91,9 +91,29 @@ class RunSummary:
 
 
 def run_pipeline(config: Config, options: RunOptions, progress: Progress | None = None) -> RunSummary:
-    """Run `config` over `options.input` into `options.output`, atomically."""
+    """Run `config` over `options.input` into `options.output`, atomically (on object
+    storage: complete once manifest.json is there, see `RemoteOutput`)."""
+    uri = as_uri(options.output)
+    if uri is None:
+        return _run_to_folder(config, options, progress)
+    remote = RemoteOutput(uri)
+    remote.check()
+    try:
+        summary = _run_to_folder(config, replace(options, output=remote.local), progress)
+    except TooManyErrors as exc:  # the outputs were written: they are published all the same
+        remote.publish()
+        if exc.summary is not None:
+            exc.summary.output = remote.uri
+        local = str(remote.local)
+        raise TooManyErrors(str(exc).replace(local, remote.uri), (exc.hint or "").replace(local, remote.uri),
+                            exc.summary) from None
+    remote.publish()
+    summary.output = remote.uri
+    return summary
+
+
+def _run_to_folder(config: Config, options: RunOptions, progress: Progress | None) -> RunSummary:
     started = time.perf_counter()
-    _refuse_output_uri(options)
     tame_allocators()
     remote = as_uri(options.input)
     refused: list[Any] = []
@@ -126,12 +146,12 @@ def run_pipeline(config: Config, options: RunOptions, progress: Progress | None 
     except BaseException:
         staged.discard()
         raise
-    summary.output = options.output
+    summary.output = str(options.output)
     if summary.error_fraction > config.readers.max_errors:
         raise TooManyErrors(
             f"{summary.errors} of {summary.records} records ({summary.error_fraction:.1%}) could not be read, "
             f"above readers.max_errors ({config.readers.max_errors:.1%}); outputs were written to {options.output}",
-            f"see {options.output / 'errors.parquet'} for each error",
+            f"see {options.output}/errors.parquet for each error",
             summary,
         )
     return summary
@@ -374,21 +394,10 @@ class _Run:
             "warnings": warnings,
             "stages": stages,
         }
-        return RunSummary(self.options.output, counts.records, kept, errors, self.removed, stats=stats, warnings=warnings)
+        return RunSummary(str(self.options.output), counts.records, kept, errors, self.removed, stats=stats, warnings=warnings)
 
     _parked = 0
     workers = 1
-
-
-def _refuse_output_uri(options: RunOptions) -> None:
-    """Output to object storage is not served yet: refuse it before anything is read or
-    written, rather than writing a local folder named `s3:`."""
-    uri = as_uri(options.output)
-    if uri is not None:
-        scheme = uri.split(":", 1)[0]
-        raise ConfigError(f"--output {uri!r}: {scheme}:// outputs are not supported; the output must be a local or "
-                          "mounted folder (input may be on object storage)",
-                          "write to a local or mounted folder, then copy it (e.g. `aws s3 sync`), or mount the bucket")
 
 
 #: Input this small (in bytes on disk, all files together) runs in this process: it makes

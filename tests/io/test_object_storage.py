@@ -1,6 +1,6 @@
-"""Input on object storage for real: an S3 server on 127.0.0.1 (moto's, started here), read
-by `clean run -i s3://...` through pyarrow.fs; the workers fetch their own files (skipped
-without moto)."""
+"""Object storage for real: an S3 server on 127.0.0.1 (moto's, started here), read by
+`clean run -i s3://...` through pyarrow.fs (the workers fetch their own files) and written
+by `clean run -o s3://...` (skipped without moto)."""
 
 from __future__ import annotations
 
@@ -114,3 +114,51 @@ def test_a_missing_bucket_or_prefix_is_one_error_line(s3, tmp_path: Path) -> Non
     assert proc.stderr.splitlines()[0] == "error: input 's3://present/nothing-here' does not exist"
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _keys(fs, bucket: str, prefix: str) -> list[str]:
+    root = f"{bucket}/{prefix}"
+    return sorted(e.path[len(root) + 1:] for e in fs.get_file_info(pafs.FileSelector(root, recursive=True))
+                  if e.type == pafs.FileType.File)
+
+
+def test_a_run_to_s3_uploads_the_output_a_local_run_writes(s3, tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    build_mixed_dump(dump, None)
+    s3.create_dir("out")
+    config = write_config(tmp_path / "c.yaml", "output: {rows_per_file: 7}\nstages: [encoding, boilerplate, quality, dedup]\n")
+    run_clean("run", "-i", str(dump), "-o", str(tmp_path / "local"), "-c", str(config), "-w", "2", "-q")
+    run_clean("run", "-i", str(dump), "-o", "s3://out/corpus", "-c", str(config), "-w", "2", "-q")
+    local = sorted(p.relative_to(tmp_path / "local").as_posix() for p in (tmp_path / "local").rglob("*") if p.is_file())
+    assert _keys(s3, "out", "corpus") == local
+    for key in local:
+        if key.endswith(".parquet") or key == "manifest.json":
+            assert s3.open_input_stream(f"out/corpus/{key}").read() == (tmp_path / "local" / key).read_bytes(), key
+    proc = run_clean("run", "-i", str(dump), "-o", "s3://out/corpus", "-c", str(config), "-w", "2")
+    assert "s3://out/corpus" in proc.stdout
+    ok = run_clean("verify", "s3://out/corpus")
+    assert ok.stdout.startswith("ok: ") and "s3://out/corpus/manifest.json" in ok.stdout
+    # a smaller output replaces a larger one: the data parts it lacks are deleted
+    fewer = write_config(tmp_path / "f.yaml", "stages: [encoding, boilerplate, quality, dedup]\n")
+    run_clean("run", "-i", str(dump), "-o", "s3://out/corpus", "-c", str(fewer), "-q")
+    assert [k for k in _keys(s3, "out", "corpus") if k.startswith("data/")] == ["data/part-00000.parquet"]
+    assert run_clean("verify", "s3://out/corpus").returncode == 0
+    # a part changed on the store is found
+    with s3.open_output_stream("out/corpus/data/part-00000.parquet") as sink:
+        sink.write(b"not what the run wrote")
+    bad = run_clean("verify", "s3://out/corpus", check=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: data/part-00000.parquet: "), bad.stderr
+
+
+def test_a_prefix_holding_other_keys_is_refused_before_reading(s3, tmp_path: Path) -> None:
+    s3.create_dir("mixed")
+    with s3.open_output_stream("mixed/corpus/notes.txt") as sink:
+        sink.write(b"my notes")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("A page of text about magnesium and the body.\n")
+    proc = run_clean("run", "-i", str(raw), "-o", "s3://mixed/corpus", "-q", check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines()[0] == ("error: output 's3://mixed/corpus' holds keys cleaner did not write "
+                                           "(notes.txt); refusing to replace it")
+    assert _keys(s3, "mixed", "corpus") == ["notes.txt"]
