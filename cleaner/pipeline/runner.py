@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -135,6 +136,7 @@ def _run_to_folder(config: Config, options: RunOptions, progress: Progress | Non
                                     "docs_per_second": round(summary.records / summary.seconds, 1) if summary.seconds else None,
                                     # what the driver itself spent: planning, committing, writing (not the workers)
                                     "main_process_cpu_s": round(time.process_time(), 3),
+                                    "main_process_peak_rss_mb": _peak_rss_mb(),
                                     # with --resume: tasks whose results a killed run had finished
                                     "tasks": {"run": run.journal.recorded, "replayed": run.journal.replayed},
                                     "resumed": staged.resumed}
@@ -430,6 +432,19 @@ def _remembered(tasks: Iterator[BatchTask], submitted: deque[BatchTask]) -> Iter
     for task in tasks:
         submitted.append(task)
         yield task
+
+
+def _peak_rss_mb() -> float:
+    """This process's own peak resident set size: VmHWM of its address space. (`ru_maxrss`
+    would be the launching process's, when that was larger at the fork before our exec.)"""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _clusters_by_doc(decisions: Decisions | None) -> dict[str, list[dict]]:

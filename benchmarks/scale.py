@@ -1,0 +1,171 @@
+"""How cleaner scales with the number of documents: 100k against 1M, one machine.
+
+    python benchmarks/scale.py [--sizes 100000 1000000] [--workers 2] [--stages dedup]
+
+Generates, once (cached under .bench/scale/), a corpus of N documents made of 4-8 real prose
+paragraphs each (../shared/data/prose-paragraphs; about 2.4 KB a document), with 10% of
+them planted near-duplicates of an earlier original document (2% of the words substituted: word
+5-gram Jaccard about 0.9) and 2% exact copies, in JSONL shards of 100k documents. Random
+documents of 4+ paragraphs out of 35,554 practically never share 80% of their text, so the
+planted pairs are the truth. Then runs `clean run -i SHARDS -o OUT -w W` with `stages:
+[STAGES]` for each size, measured by measure.py (wall, peak RSS of the process tree), and
+reads stats.json (`run.main_process_cpu_s`, `run.main_process_peak_rss_mb`: what the
+driver itself costs) and removed.parquet (dedup precision/recall: a removal is right when
+the document's exact 5-gram Jaccard to its `duplicate_of` is >= 0.8; recall over the
+planted pairs at >= 0.8).
+
+The issue's targets: driver peak RSS flat (within 10%) from 100k to 1M; total peak RSS and
+wall time per document within 1.2x; dedup F1 unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import measure  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+PARAGRAPHS = REPO.parent / "shared" / "data" / "prose-paragraphs" / "paragraphs.jsonl.xz"
+BENCH = REPO / ".bench" / "scale"
+SHARD_DOCS = 100_000
+_WORD = re.compile(r"\w+")
+
+
+def paragraphs() -> list[str]:
+    with lzma.open(PARAGRAPHS, "rt", encoding="utf-8") as f:
+        return [json.loads(line)["text"] for line in f if line.strip()]
+
+
+def corpus(n: int, pool: list[str], seed: int = 7) -> Path:
+    """N documents in JSONL shards (cached); `docs-N.truth.json` beside them maps each planted
+    copy to its source."""
+    folder = BENCH / f"docs-{n}"
+    marker = truth_file(folder)
+    if marker.is_file():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    vocab = [w for p in rng.sample(pool, 2000) for w in p.split() if w.isalpha()]
+    texts: list[str] = []
+    truth: dict[str, str] = {}
+    originals: list[int] = []
+    for i in range(n):
+        roll = rng.random()
+        if i > 100 and roll < 0.12:
+            source = rng.choice(originals)  # copies of copies would make chains the star rule keeps apart
+            words = texts[source].split(" ")
+            if roll >= 0.02:  # a near copy: 2% of the words substituted
+                for k in rng.sample(range(len(words)), max(1, len(words) // 50)):
+                    words[k] = rng.choice(vocab)
+            texts.append(" ".join(words))
+            truth[f"d{i:07d}"] = f"d{source:07d}"
+        else:
+            originals.append(i)
+            texts.append("\n\n".join(rng.choice(pool) for _ in range(rng.randint(4, 8))))
+    for s in range(0, n, SHARD_DOCS):
+        with open(folder / f"part-{s // SHARD_DOCS:04d}.jsonl", "w", encoding="utf-8") as out:
+            for i in range(s, min(n, s + SHARD_DOCS)):
+                out.write(json.dumps({"id": f"d{i:07d}", "text": texts[i]}) + "\n")
+    marker.write_text(json.dumps(truth))
+    return folder
+
+
+def truth_file(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".truth.json")
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+
+
+def jaccard(a: str, b: str) -> float:
+    x, y = shingles(a), shingles(b)
+    return len(x & y) / len(x | y) if x or y else 1.0
+
+
+def score(folder: Path, out: Path) -> dict:
+    """Dedup precision and recall against the exact Jaccard of the planted pairs."""
+    import pyarrow.parquet as pq
+
+    truth = json.loads(truth_file(folder).read_text())
+    text: dict[str, str] = {}
+    wanted = set(truth) | set(truth.values())
+    removed = pq.read_table(out / "removed.parquet", columns=["id", "stage", "duplicate_of"]).to_pylist()
+    removed = [r for r in removed if r["stage"] == "dedup"]
+    wanted |= {r["id"] for r in removed} | {r["duplicate_of"] for r in removed if r["duplicate_of"]}
+    for shard in sorted(folder.glob("part-*.jsonl")):
+        with open(shard, encoding="utf-8") as f:
+            for line in f:
+                record = json.loads(line)
+                if record["id"] in wanted:
+                    text[record["id"]] = record["text"]
+    right = sum(1 for r in removed if r["duplicate_of"] and jaccard(text[r["id"]], text[r["duplicate_of"]]) >= 0.8)
+    true_pairs = {copy for copy, source in truth.items() if jaccard(text[copy], text[source]) >= 0.8}
+    found = {r["id"] for r in removed} & true_pairs
+    precision = right / len(removed) if removed else 1.0
+    recall = len(found) / len(true_pairs) if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"removed": len(removed), "precision": precision, "recall": recall, "f1": f1}
+
+
+def run(n: int, folder: Path, args: argparse.Namespace) -> dict:
+    out = BENCH / "runs" / f"out-{n}"
+    config = BENCH / "runs" / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"stages: [{args.stages}]\n")
+    m = measure([sys.executable, "-m", "cleaner", "run", "-i", str(folder), "-o", str(out), "-c", str(config),
+                 "-w", str(args.workers), "-q"], timeout=args.timeout, cwd=REPO,
+                stderr=BENCH / "runs" / f"stderr-{n}.txt")
+    if not m.ok:
+        raise SystemExit(f"run of {n:,} documents failed: {m.error_tail()}")
+    stats = json.loads((out / "stats.json").read_text())["run"]
+    return {"docs": n, "wall_s": m.wall_s, "peak_rss_mb": m.peak_rss_mb, "driver_rss_mb": stats.get("main_process_peak_rss_mb"),
+            "driver_cpu_s": stats.get("main_process_cpu_s"), **score(folder, out)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--stages", default="dedup", help="the stages: list of the runs' config")
+    parser.add_argument("--timeout", type=float, default=3600.0)
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.generate:
+        corpus(args.generate, paragraphs())
+        return 0
+    if not PARAGRAPHS.is_file():
+        print(f"skipped: {PARAGRAPHS} is absent (the shared data folder is not beside this checkout)")
+        return 0
+    # Generated in a child process: this one then stays small, and the runs it starts measure
+    # only themselves (a fork copies the parent's resident pages into the child's count).
+    for n in args.sizes:
+        subprocess.run([sys.executable, __file__, "--generate", str(n)], check=True)
+    rows = [run(n, BENCH / f"docs-{n}", args) for n in args.sizes]
+    base = rows[0]
+    print(f"stages: [{args.stages}], -w {args.workers}; ratios against {base['docs']:,} documents\n")
+    print("| documents | wall s | µs/doc (x) | peak RSS MB (x) | driver RSS MB (x) | driver CPU s | removed | P | R | F1 |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        per_doc = r["wall_s"] / r["docs"] * 1e6
+        base_per_doc = base["wall_s"] / base["docs"] * 1e6
+        driver = r["driver_rss_mb"] or 0.0
+        print(f"| {r['docs']:,} | {r['wall_s']:.1f} | {per_doc:.0f} ({per_doc / base_per_doc:.2f}) | "
+              f"{r['peak_rss_mb']:.0f} ({r['peak_rss_mb'] / base['peak_rss_mb']:.2f}) | "
+              f"{driver:.0f} ({driver / (base['driver_rss_mb'] or 1):.2f}) | {r['driver_cpu_s']:.1f} | {r['removed']:,} | "
+              f"{r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
