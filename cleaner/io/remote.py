@@ -119,8 +119,7 @@ def fetched(file: InputFile) -> Iterator[InputFile]:
         try:
             fs, path = filesystem(file.uri)
             with fs.open_input_stream(path) as source, open(local, "wb") as sink:
-                while chunk := source.read(_CHUNK):
-                    sink.write(chunk)
+                _copy(source, sink)
         except (OSError, ConfigError, InputError) as exc:
             raise FetchError(f"cannot copy {file.uri!r} from the store: {exc}") from None
         yield replace(file, path=local, uri=None)
@@ -185,8 +184,7 @@ class RemoteOutput:
                 self.fs.delete_file(f"{self.root}/manifest.json")
             for key in [k for k in files if k != "manifest.json"] + ["manifest.json"]:
                 with open(self.local / key, "rb") as source, self.fs.open_output_stream(f"{self.root}/{key}") as sink:
-                    while chunk := source.read(_CHUNK):
-                        sink.write(chunk)
+                    _copy(source, sink)
             for key in sorted(set(before) - set(files)):
                 if self._own(key):
                     self.fs.delete_file(f"{self.root}/{key}")
@@ -202,10 +200,14 @@ class RemoteOutput:
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with self.fs.open_input_stream(f"{self.root}/{key}") as source, open(target, "wb") as sink:
-                    while chunk := source.read(_CHUNK):
-                        sink.write(chunk)
+                    _copy(source, sink)
             except OSError as exc:
                 raise OutputError(f"cannot read {self.uri}/{key}: {exc}", _STORE_HINT) from None
+
+
+def _copy(source: Any, sink: Any) -> None:
+    while chunk := source.read(_CHUNK):
+        sink.write(chunk)
 
 
 _STORE_HINT = "check the credentials and the endpoint (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...)"

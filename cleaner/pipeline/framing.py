@@ -7,12 +7,13 @@ files into records, cuts them into batches exactly as the first pass will run th
 pickles each batch into a file of the run folder. It returns only those files' names and
 record counts (`Framed`). The main process then hands the batch files, in input order, to
 the first pass. So no input byte passes through the main process, the files of a dump are
-read in parallel, and on a cluster each node reads what it runs.
+read in parallel, and on a cluster the nodes read the input, not the driver.
 
 A read task holds consecutive files up to `executor.read_mb` on disk (a folder of pages is
 a few tasks); a larger file is a task alone, read by one worker (a compressed stream cannot
 be split), and the first pass starts once every task has framed its files. Batches depend
-only on the input, never on the worker count or on which worker framed them, so outputs are
+on the input and on the executor's batch and read task sizes, never on the worker count or
+on which worker framed them; outputs depend on none of these (tested), so they are
 byte-identical however the work was spread.
 """
 
