@@ -311,7 +311,12 @@ def extract_all(spec: Spec, pages: list[Page], workers: int = 1) -> list[Result]
     if workers <= 1:
         _init_worker(spec)
         return [_extract_one(p) for p in pages]
-    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (spec,)) as pool:
+    # spawn, not fork: the caller may hold threads (the test process has run Ray and the S3
+    # client by now), and a forked child can inherit one of their locks taken, and hang.
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)  # a spawned worker imports this module by name
+    with multiprocessing.get_context("spawn").Pool(workers, _init_worker, (spec,)) as pool:
         return pool.map(_extract_one, pages, chunksize=4)
 
 
