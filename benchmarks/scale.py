@@ -1,6 +1,6 @@
 """How cleaner scales with the number of documents: 100k against 1M, one machine.
 
-    python benchmarks/scale.py [--sizes 100000 1000000] [--workers 2] [--stages dedup]
+    python benchmarks/scale.py [--sizes 100000 1000000] [--workers 2] [--stages dedup] [--ray]
 
 Generates, once (cached under .bench/scale/), a corpus of N documents made of 4-8 real prose
 paragraphs each (../shared/data/prose-paragraphs; about 2.4 KB a document), with 10% of
@@ -15,7 +15,8 @@ the document's exact 5-gram Jaccard to its `duplicate_of` is >= 0.8; recall over
 planted pairs at >= 0.8).
 
 The issue's targets: driver peak RSS flat (within 10%) from 100k to 1M; total peak RSS and
-wall time per document within 1.2x; dedup F1 unchanged.
+wall time per document within 1.2x; dedup F1 unchanged; with `--ray`, the first size on a
+2-node loopback Ray cluster at least 0.85x the local pool's throughput.
 """
 
 from __future__ import annotations
@@ -118,19 +119,34 @@ def score(folder: Path, out: Path) -> dict:
     return {"removed": len(removed), "precision": precision, "recall": recall, "f1": f1}
 
 
-def run(n: int, folder: Path, args: argparse.Namespace) -> dict:
-    out = BENCH / "runs" / f"out-{n}"
-    config = BENCH / "runs" / "config.yaml"
+def run(n: int, folder: Path, args: argparse.Namespace, ray_address: str | None = None) -> dict:
+    name = f"{n}-ray" if ray_address else str(n)
+    out = BENCH / "runs" / f"out-{name}"
+    config = BENCH / "runs" / f"config-{'ray' if ray_address else 'local'}.yaml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f"stages: [{args.stages}]\n")
+    executor = f"executor: {{kind: ray, ray_address: '{ray_address}'}}\n" if ray_address else ""
+    config.write_text(f"{executor}stages: [{args.stages}]\n")
     m = measure([sys.executable, "-m", "cleaner", "run", "-i", str(folder), "-o", str(out), "-c", str(config),
                  "-w", str(args.workers), "-q"], timeout=args.timeout, cwd=REPO,
-                stderr=BENCH / "runs" / f"stderr-{n}.txt")
+                stderr=BENCH / "runs" / f"stderr-{name}.txt")
     if not m.ok:
         raise SystemExit(f"run of {n:,} documents failed: {m.error_tail()}")
     stats = json.loads((out / "stats.json").read_text())["run"]
-    return {"docs": n, "wall_s": m.wall_s, "peak_rss_mb": m.peak_rss_mb, "driver_rss_mb": stats.get("main_process_peak_rss_mb"),
+    return {"docs": n, "where": "Ray, 2 loopback nodes" if ray_address else "local pool", "wall_s": m.wall_s, "peak_rss_mb": m.peak_rss_mb, "driver_rss_mb": stats.get("main_process_peak_rss_mb"),
             "driver_cpu_s": stats.get("main_process_cpu_s"), **score(folder, out)}
+
+
+def _on_loopback_cluster(n: int, args: argparse.Namespace) -> dict:
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
+    try:
+        for _ in range(2):
+            cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
+        return run(n, BENCH / f"docs-{n}", args, cluster.address)
+    finally:
+        cluster.shutdown()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--stages", default="dedup", help="the stages: list of the runs' config")
     parser.add_argument("--timeout", type=float, default=3600.0)
+    parser.add_argument("--ray", action="store_true", help="also run the first size on a Ray cluster of "
+                        "two one-CPU raylets on loopback (ray.cluster_utils), -w 2, against the local pool")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.generate:
@@ -152,15 +170,17 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         subprocess.run([sys.executable, __file__, "--generate", str(n)], check=True)
     rows = [run(n, BENCH / f"docs-{n}", args) for n in args.sizes]
+    if args.ray:
+        rows.append(_on_loopback_cluster(args.sizes[0], args))
     base = rows[0]
     print(f"stages: [{args.stages}], -w {args.workers}; ratios against {base['docs']:,} documents\n")
-    print("| documents | wall s | µs/doc (x) | peak RSS MB (x) | driver RSS MB (x) | driver CPU s | removed | P | R | F1 |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| documents | where | wall s | µs/doc (x) | peak RSS MB (x) | driver RSS MB (x) | driver CPU s | removed | P | R | F1 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         per_doc = r["wall_s"] / r["docs"] * 1e6
         base_per_doc = base["wall_s"] / base["docs"] * 1e6
         driver = r["driver_rss_mb"] or 0.0
-        print(f"| {r['docs']:,} | {r['wall_s']:.1f} | {per_doc:.0f} ({per_doc / base_per_doc:.2f}) | "
+        print(f"| {r['docs']:,} | {r['where']} | {r['wall_s']:.1f} | {per_doc:.0f} ({per_doc / base_per_doc:.2f}) | "
               f"{r['peak_rss_mb']:.0f} ({r['peak_rss_mb'] / base['peak_rss_mb']:.2f}) | "
               f"{driver:.0f} ({driver / (base['driver_rss_mb'] or 1):.2f}) | {r['driver_cpu_s']:.1f} | {r['removed']:,} | "
               f"{r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} |")
