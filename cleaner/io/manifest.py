@@ -2,10 +2,11 @@
 
 A run writes it last, into the staging folder, just before the folder is swapped in: every
 Parquet part with its row count, byte size and SHA-256, the SHA-256 of what the resolved
-config says about the output (`config_digest`: every section but `executor`), a fingerprint of the input listing and the record counts. Nothing in it depends on the
-clock, the machine, the worker count or how the work was spread, so two runs of the same input and config have
-byte-identical manifests exactly when their Parquet outputs are byte-identical: comparing
-two runs is comparing two small files (stats.json holds the timings and differs).
+config says about the output (`config_digest`: every section but `executor`), a
+fingerprint of the input listing and the record counts. Nothing in it depends on the clock,
+the machine, the worker count or how the work was spread, so two runs of the same input and
+config have byte-identical manifests exactly when their Parquet outputs are byte-identical:
+comparing two runs is comparing two small files (stats.json holds the timings and differs).
 
 `clean verify` reads it back and checks an output folder against it: a part missing, cut
 short, changed or added after the run, or row counts that no longer add up to the records

@@ -110,11 +110,26 @@ def check_replaceable(target: Path) -> None:
     foreign = foreign_entries(target)
     if not foreign:
         return
-    shown = ", ".join(foreign[:SHOWN_NAMES]) + (f" and {len(foreign) - SHOWN_NAMES} more" if len(foreign) > SHOWN_NAMES else "")
+    shown = shown_names(foreign)
     raise OutputError(
         f"output folder {str(target)!r} holds files cleaner did not write ({shown}); refusing to replace it",
         "a run replaces its output folder whole: move those files out, or choose another --output",
     )
+
+
+def shown_names(names: list[str]) -> str:
+    """The first SHOWN_NAMES of `names`, and how many more there are."""
+    more = len(names) - SHOWN_NAMES
+    return ", ".join(names[:SHOWN_NAMES]) + (f" and {more} more" if more > 0 else "")
+
+
+def own_name(relative: str) -> bool:
+    """Whether a run writes a file at `relative` (a POSIX path inside its output folder);
+    for keys on object storage, where only names can be judged (`cleaner.io.remote`)."""
+    if relative in OWN_FILES or relative == ".gitignore":
+        return True
+    folder, _, name = relative.partition("/")
+    return folder == DATA_FOLDER and DATA_PART.fullmatch(name) is not None
 
 
 def foreign_entries(folder: Path) -> list[str]:

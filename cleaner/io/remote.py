@@ -142,15 +142,11 @@ class RemoteOutput:
     """
 
     def __init__(self, uri: str) -> None:
-        from cleaner.io.output import DATA_FOLDER, DATA_PART, OWN_FILES
-
         self.uri = uri.rstrip("/")
         self.fs, self.root = filesystem(self.uri)
         self.root = self.root.rstrip("/")
         digest = hashlib.sha256(self.uri.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.local = Path(tempfile.gettempdir()) / "cleaner-output" / digest / "out"
-        self._own = lambda key: key in OWN_FILES or key == ".gitignore" or (
-            key.startswith(f"{DATA_FOLDER}/") and DATA_PART.fullmatch(key[len(DATA_FOLDER) + 1:]) is not None)
 
     def existing(self) -> list[str]:
         """The keys under the prefix, relative to it, sorted."""
@@ -169,14 +165,18 @@ class RemoteOutput:
 
     def check(self) -> None:
         """Refuse, before any input is read, a prefix holding keys cleaner did not write."""
-        foreign = [key for key in self.existing() if not self._own(key)]
+        from cleaner.io.output import own_name, shown_names
+
+        foreign = [key for key in self.existing() if not own_name(key)]
         if foreign:
-            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-            raise OutputError(f"output {self.uri!r} holds keys cleaner did not write ({shown}); refusing to replace it",
+            raise OutputError(f"output {self.uri!r} holds keys cleaner did not write ({shown_names(foreign)}); "
+                              "refusing to replace it",
                               "a run replaces its output whole: move those keys, or choose another --output")
 
     def publish(self) -> None:
         """Upload the committed local folder (see the class docstring), then remove it."""
+        from cleaner.io.output import own_name
+
         before = self.existing()
         files = sorted(p.relative_to(self.local).as_posix() for p in self.local.rglob("*") if p.is_file())
         try:
@@ -186,7 +186,7 @@ class RemoteOutput:
                 with open(self.local / key, "rb") as source, self.fs.open_output_stream(f"{self.root}/{key}") as sink:
                     _copy(source, sink)
             for key in sorted(set(before) - set(files)):
-                if self._own(key):
+                if own_name(key):
                     self.fs.delete_file(f"{self.root}/{key}")
         except OSError as exc:
             raise OutputError(f"uploading the output to {self.uri!r} failed: {exc}",

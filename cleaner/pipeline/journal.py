@@ -12,16 +12,15 @@ from the replayed results, the global stages decide again from the replayed sket
 (their decisions depend on nothing else), so a resumed run writes the bytes a run that was
 never interrupted writes.
 
-A journal belongs to one job: `run.json` in the work folder names the config (every
-section, batch sizes included, since they decide which records a task holds), the input
+A journal belongs to one job: `run.json` in the work folder names the config (the digest
+the manifest holds, plus the batch and read task sizes, since they decide which records a
+task holds), the input
 fingerprint, the record limit and the cleaner version, and a run resumes only a staging
 folder whose `run.json` is its own (`cleaner.io.output.resumable_staging`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import pickle
 from pathlib import Path
@@ -29,17 +28,16 @@ from typing import Any
 
 from cleaner import __version__
 from cleaner.io.discover import InputFile
-from cleaner.io.manifest import input_fingerprint
+from cleaner.io.manifest import config_digest, input_fingerprint
 
 
 def identity(config: dict[str, Any], files: list[InputFile], limit: int | None) -> dict[str, Any]:
     """What makes two runs the same job: `run.json` of a run's staging folder. The
     executor's kind, address and watchdog are left out (they decide who runs a task, not
     what it holds), so a run killed on a cluster may be resumed on this machine."""
-    executor = {key: config.get("executor", {}).get(key) for key in ("batch_docs", "batch_mb", "read_mb")}
-    plain = {**{k: v for k, v in config.items() if k != "executor"}, "executor": executor}
-    text = json.dumps(plain, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    return {"cleaner_version": __version__, "config_sha256": hashlib.sha256(text).hexdigest(),
+    executor = config.get("executor", {})
+    return {"cleaner_version": __version__, "config_sha256": config_digest(config),
+            "batching": {key: executor.get(key) for key in ("batch_docs", "batch_mb", "read_mb")},
             "input_fingerprint": input_fingerprint(files), "input_files": len(files), "limit": limit}
 
 

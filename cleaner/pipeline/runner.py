@@ -236,7 +236,7 @@ class _Run:
                  for n, group in enumerate(plan_reads(files, int(settings.read_mb * 2**20)))]
         done = self.journal.finished("read")
         for task in tasks[:done]:  # read by the run this one resumes
-            self._take_read(task, self.journal.load("read", task.index), batches, counts)
+            self._take_read(self.journal.load("read", task.index), batches, counts)
         fresh = tasks[done:]
         results: Iterator[tuple[ReadTask, Framed | TaskFailed]]
         if limit is None:
@@ -246,11 +246,11 @@ class _Run:
         for task, framed in results:
             if isinstance(framed, TaskFailed):
                 framed = unread(task, framed.reason)
-            self._take_read(task, framed, batches, counts)
+            self._take_read(framed, batches, counts)
             self.journal.record("read", task.index, framed)
         return batches
 
-    def _take_read(self, task: ReadTask, framed: Framed, batches: list[list[Any] | Chunk], counts: ReadCounts) -> None:
+    def _take_read(self, framed: Framed, batches: list[list[Any] | Chunk], counts: ReadCounts) -> None:
         if framed.failures:
             batches.append(list(framed.failures))
         batches.extend(framed.chunks)
