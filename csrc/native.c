@@ -1202,6 +1202,64 @@ done:
 
 /* ---------------------------------------------------------------- tree ensembles (line model) */
 
+/* One node as the walk reads it: a leaf points back at itself on both sides (and tests
+ * feature 0), so a walk of a tree's full depth ends on the leaf whatever the row, with no
+ * branch on whether a node is a leaf; the step picks a side with a conditional move. */
+typedef struct {
+    double threshold;
+    int32_t feature;
+    int32_t child[2]; /* [0]: x <= threshold, [1]: otherwise (NaN included) */
+} forest_node;
+
+/* Rows walked through one tree side by side: independent walks overlap in the pipeline,
+ * where one walk at a time waits on each node load and mispredicts each leaf. */
+#define FOREST_LANES 16
+
+static int32_t forest_depth(const forest_node *packed, int32_t node) {
+    if (packed[node].child[0] == node) return 0;
+    int32_t a = forest_depth(packed, packed[node].child[0]), b = forest_depth(packed, packed[node].child[1]);
+    return 1 + (a > b ? a : b);
+}
+
+static void forest_pack(const int32_t *feature, const double *threshold, const int32_t *left, const int32_t *right,
+                        Py_ssize_t nodes, const int32_t *roots, Py_ssize_t trees, forest_node *packed,
+                        int32_t *depth) {
+    for (Py_ssize_t i = 0; i < nodes; i++) {
+        int leaf = feature[i] < 0;
+        packed[i].threshold = leaf ? 0.0 : threshold[i];
+        packed[i].feature = leaf ? 0 : feature[i];
+        packed[i].child[0] = leaf ? (int32_t)i : left[i];
+        packed[i].child[1] = leaf ? (int32_t)i : right[i];
+    }
+    for (Py_ssize_t t = 0; t < trees; t++) depth[t] = forest_depth(packed, roots[t]);
+}
+
+/* Add to out[r] the leaf value row r reaches in the tree at `root`, for every row. Trees are
+ * added one after another to every row, so each row's sum runs over the trees in order. */
+static void forest_add_tree(const forest_node *packed, const double *value, int32_t root, int32_t depth,
+                            const float *x, Py_ssize_t nf, Py_ssize_t n, double *out) {
+    Py_ssize_t r = 0;
+    for (; r + FOREST_LANES <= n; r += FOREST_LANES) {
+        int32_t node[FOREST_LANES];
+        for (int k = 0; k < FOREST_LANES; k++) node[k] = root;
+        for (int32_t d = 0; d < depth; d++) {
+            for (int k = 0; k < FOREST_LANES; k++) {
+                const forest_node *p = packed + node[k];
+                node[k] = p->child[!((double)x[(r + k) * nf + p->feature] <= p->threshold)];
+            }
+        }
+        for (int k = 0; k < FOREST_LANES; k++) out[r + k] += value[node[k]];
+    }
+    for (; r < n; r++) {
+        int32_t node = root;
+        for (int32_t d = 0; d < depth; d++) {
+            const forest_node *p = packed + node;
+            node = p->child[!((double)x[r * nf + p->feature] <= p->threshold)];
+        }
+        out[r] += value[node];
+    }
+}
+
 /* Sum, over the trees in order, of the leaf each row of x (n rows of nf float32) reaches;
  * node i is a leaf when feature[i] < 0, else x <= threshold[i] goes left. The reference
  * (`line_model.Forest.raw_reference`) sums in the same order, so results are bit-identical. */
@@ -1252,18 +1310,22 @@ static PyObject *py_forest_raw(PyObject *self, PyObject *args) {
     result = PyBytes_FromStringAndSize(NULL, n * 8);
     if (!result) goto done;
     double *out = (double *)PyBytes_AS_STRING(result);
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t r = 0; r < n; r++) {
-        const float *row = x + r * nf;
-        double acc = 0.0;
-        for (Py_ssize_t t = 0; t < trees; t++) {
-            int32_t node = roots[t];
-            while (feature[node] >= 0) node = (double)row[feature[node]] <= threshold[node] ? left[node] : right[node];
-            acc += value[node];
-        }
-        out[r] = acc;
+    forest_node *packed = PyMem_RawMalloc((size_t)(nodes ? nodes : 1) * sizeof(forest_node));
+    int32_t *depth = PyMem_RawMalloc((size_t)(trees ? trees : 1) * sizeof(int32_t));
+    if (!packed || !depth) {
+        PyMem_RawFree(packed);
+        PyMem_RawFree(depth);
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done;
     }
+    Py_BEGIN_ALLOW_THREADS
+    forest_pack(feature, threshold, left, right, nodes, roots, trees, packed, depth);
+    for (Py_ssize_t r = 0; r < n; r++) out[r] = 0.0;
+    for (Py_ssize_t t = 0; t < trees; t++) forest_add_tree(packed, value, roots[t], depth[t], x, nf, n, out);
     Py_END_ALLOW_THREADS
+    PyMem_RawFree(packed);
+    PyMem_RawFree(depth);
 done:
     if (got >= 1) PyBuffer_Release(&xv);
     if (got >= 2) PyBuffer_Release(&fv);

@@ -189,6 +189,18 @@ def test_native_and_reference_forests_agree_bit_for_bit() -> None:
     x = rng.normal(size=(300, len(lf.NAMES))).astype(np.float32) * 3
     assert np.array_equal(model.forest.raw(x), model.forest.raw_reference(x))
     assert np.array_equal(_forest().raw(x[:, :2].copy()), _forest().raw_reference(x[:, :2].copy()))
+    # the kernel walks rows in lanes and treats a leaf as a node pointing at itself: a NaN
+    # goes right as in the reference, and a tree that is one leaf adds its value to every row
+    x[::7, ::5] = np.nan
+    assert np.array_equal(model.forest.raw(x), model.forest.raw_reference(x))
+    lone = line_model.Forest(
+        np.array([-1, 0, -1, -1], np.int32), np.array([0, 0.0, 0, 0], np.float64),
+        np.array([-1, 2, -1, -1], np.int32), np.array([-1, 3, -1, -1], np.int32),
+        np.array([0.25, 0, 1.0, 2.0], np.float64), np.array([0, 1], np.int32),
+    )
+    rows = np.array([[-1.0], [1.0], [np.nan]], np.float32)
+    assert lone.raw(rows).tolist() == [1.25, 2.25, 2.25]
+    assert np.array_equal(lone.raw(rows), lone.raw_reference(rows))
 
 
 def test_a_numbered_list_is_kept_or_dropped_whole() -> None:
