@@ -4,8 +4,9 @@ The stage skips work it can prove would find nothing or that it has done before:
 lines it has seen (`quiet.QuietLines`, resting on `registry.PER_LINE` and the rules'
 triggers), byline patterns a line without a digit cannot match, a caption's word pairs
 looked up in one index per page, line measures kept across the model's rounds, lines and
-blocks built in bulk, the editor's segments moved in bulk. Each is checked here against the plain computation it replaces, on
-generated pages that mix the material the rules react to.
+blocks built in bulk, whether a text has a short line found without listing them, the
+editor's segments moved in bulk. Each is checked here against the plain computation it
+replaces, on generated pages that mix the material the rules react to.
 """
 
 from __future__ import annotations
@@ -208,6 +209,12 @@ def test_lines_and_blocks_are_built_as_the_text_reads(text: str) -> None:
     assert [(b.start, b.end, b.gap_before, b.gap_after) for b in found] == _blocks_reference(text)
     for block in found:
         assert block.text == "\n".join(line.text for line in block.lines) == text[block.start : block.end]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\t", "\u00a0", "x" * 150, "y" * 60]), max_size=30).map("".join))
+def test_a_short_line_is_found_where_short_lines_has_one(text: str) -> None:
+    assert tx.has_short_line(text) == bool(tx.short_lines(text))
 
 
 @settings(max_examples=100, deadline=None)

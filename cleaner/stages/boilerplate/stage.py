@@ -48,7 +48,7 @@ from cleaner.stages.boilerplate.line_features import LineMeasures
 from cleaner.stages.boilerplate.quiet import QuietLines
 from cleaner.stages.boilerplate.registry import BLOCKS, LINES, RAW_TEXT_ONLY, RULES, Rule
 from cleaner.stages.boilerplate.rule_options import COMMENT_POLICIES, RuleOptions
-from cleaner.stages.boilerplate.text import short_lines
+from cleaner.stages.boilerplate.text import has_short_line
 from cleaner.stages.edits import Deletion, TextEditor
 from cleaner.stages.html_timeout import TimeLimitExceeded, call_with_time_limit
 
@@ -249,7 +249,7 @@ def _delete_current(editor: TextEditor, lines: list[tuple[int, int, float]]) -> 
 
 def _lacking(text: str) -> int:
     """The scopes `text` cannot satisfy: rules with these scopes would find nothing."""
-    return (0 if short_lines(text) else LINES) | (0 if "\n" in text else BLOCKS)
+    return (0 if has_short_line(text) else LINES) | (0 if "\n" in text else BLOCKS)
 
 
 def _apply(editor: TextEditor, found: list[Deletion]) -> bool:

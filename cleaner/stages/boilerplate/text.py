@@ -76,6 +76,20 @@ def short_lines(text: str) -> tuple[Line, ...]:
     return tuple(ln for ln in lines(text) if ln.text.strip() and len(ln.text) <= SHORT_LINE)
 
 
+def has_short_line(text: str) -> bool:
+    """Whether `short_lines(text)` is not empty, found without building it: the stage asks
+    of every text a deletion leaves, and the first line of most pages already answers."""
+    pos, size = 0, len(text)
+    while pos <= size:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = size
+        if 0 < end - pos <= SHORT_LINE and not text[pos:end].isspace():
+            return True
+        pos = end + 1
+    return False
+
+
 @lru_cache(maxsize=16)
 def nonblank_lines(text: str) -> tuple[Line, ...]:
     """Every line with some text on it: the paragraphs of a page that uses single newlines."""
