@@ -1,7 +1,8 @@
-/* cleaner._native: the hot loops of duplicate detection.
+/* cleaner._native: the hot loops of duplicate detection and of the boilerplate line model.
  *
- * Everything here has a bit-identical pure-Python/numpy twin in cleaner/dedup/kernels.py,
- * which documents the hash definitions; the two are tested against each other. Inputs and
+ * Everything here has a bit-identical pure-Python/numpy twin (cleaner/dedup/kernels.py,
+ * which documents the hash definitions; for the line model, `Forest.raw_reference` and
+ * `line_features._counts_reference`); each pair is tested against each other. Inputs and
  * outputs are plain buffers (bytes, numpy arrays through the buffer protocol) so this file
  * needs no numpy headers. Pure loops run with the GIL released.
  *
@@ -1337,6 +1338,193 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------- line counts (line model features) */
+
+/* A set of code points given as a str: a table for ASCII, a short list for the rest. */
+typedef struct {
+    unsigned char ascii[128];
+    Py_UCS4 wide[64];
+    Py_ssize_t nwide;
+} CharSet;
+
+static int charset_init(CharSet *cs, PyObject *chars, const char *name) {
+    memset(cs, 0, sizeof(*cs));
+    if (!PyUnicode_Check(chars)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a str", name);
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(chars);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(chars, i);
+        if (c < 128) {
+            cs->ascii[c] = 1;
+        } else if (cs->nwide < 64) {
+            cs->wide[cs->nwide++] = c;
+        } else {
+            PyErr_Format(PyExc_ValueError, "%s has more than 64 non-ASCII characters", name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static inline int charset_has(const CharSet *cs, Py_UCS4 c) {
+    if (c < 128) return cs->ascii[c];
+    for (Py_ssize_t i = 0; i < cs->nwide; i++)
+        if (cs->wide[i] == c) return 1;
+    return 0;
+}
+
+typedef struct {
+    CharSet punct, closers, terminal, separators, quotes;
+    PyObject *lexicon, *stopwords, *chrome, *scheme, *www, *com;
+} LineCountsCtx;
+
+/* What `[^\W\d_a-z]` matches: a word character that is no decimal digit, no `_`, no a-z. */
+static inline int is_capital_start(Py_UCS4 c) {
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c) && !(c >= 'a' && c <= 'z');
+}
+
+/* The counts of the stripped line s that come from its characters alone (row[0], [6..10]). */
+static void char_counts(PyObject *s, const LineCountsCtx *o, double *row) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t commas = 0, digits = 0, seps = 0, caps = 0;
+    int cased = 0, uncased_only = 1;
+    Py_UCS4 prev = 0, prev2 = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        commas += c == ',';
+        digits += c >= '0' && c <= '9';
+        seps += charset_has(&o->separators, c);
+        if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c))
+            uncased_only = 0;
+        else if (Py_UNICODE_ISUPPER(c))
+            cased = 1;
+        /* `(?:^|\s)["'“‘(\[]?[^\W\d_a-z]` matches once per such character (findall) */
+        if (is_capital_start(c) &&
+            (i == 0 || Py_UNICODE_ISSPACE(prev) ||
+             (charset_has(&o->quotes, prev) && (i == 1 || Py_UNICODE_ISSPACE(prev2)))))
+            caps++;
+        prev2 = prev;
+        prev = c;
+    }
+    Py_ssize_t end = n;
+    while (end > 0 && charset_has(&o->closers, PyUnicode_READ(kind, data, end - 1))) end--;
+    Py_UCS4 last = end ? PyUnicode_READ(kind, data, end - 1) : ' ';
+    row[0] = (double)n;
+    row[4] = charset_has(&o->terminal, last);
+    row[5] = last == ':';
+    row[6] = (double)commas;
+    row[7] = (double)caps;
+    row[8] = cased && uncased_only;
+    row[9] = (double)digits;
+    row[10] = (double)seps;
+}
+
+/* The counts that come from the words of the lowered line (row[1..3], [11..16]); -1 on error. */
+static int word_counts(PyObject *lower, const LineCountsCtx *o, double *row) {
+    PyObject *toks = PyUnicode_Split(lower, NULL, -1);
+    if (!toks) return -1;
+    Py_ssize_t nt = PyList_GET_SIZE(toks), letters = 0, stops = 0, chrome = 0, urls = 0, known = 0;
+    double total = 0.0, lo = 0.0, hi = 0.0;
+    for (Py_ssize_t k = 0; k < nt; k++) {
+        PyObject *w = PyList_GET_ITEM(toks, k);
+        Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(w);
+        int kind = PyUnicode_KIND(w);
+        const void *data = PyUnicode_DATA(w);
+        while (a < b && charset_has(&o->punct, PyUnicode_READ(kind, data, a))) a++;
+        while (b > a && charset_has(&o->punct, PyUnicode_READ(kind, data, b - 1))) b--;
+        PyObject *plain = PyUnicode_Substring(w, a, b);
+        if (!plain) goto fail;
+        letters += b - a;
+        int is_stop = PySet_Contains(o->stopwords, plain), is_chrome = PySet_Contains(o->chrome, plain);
+        PyObject *odds = PyDict_GetItemWithError(o->lexicon, plain);
+        Py_DECREF(plain);
+        if (is_stop < 0 || is_chrome < 0 || (!odds && PyErr_Occurred())) goto fail;
+        stops += is_stop;
+        chrome += is_chrome;
+        if (odds) {
+            double v = PyFloat_AsDouble(odds);
+            if (v == -1.0 && PyErr_Occurred()) goto fail;
+            total += v;
+            if (!known || v < lo) lo = v;
+            if (!known || v > hi) hi = v;
+            known++;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(w);
+        if (PyUnicode_Find(w, o->scheme, 0, len, 1) >= 0 || PyUnicode_Tailmatch(w, o->www, 0, len, -1) == 1 ||
+            PyUnicode_Tailmatch(w, o->com, 0, len, 1) == 1)
+            urls++;
+    }
+    Py_DECREF(toks);
+    row[1] = (double)nt;
+    row[2] = (double)letters;
+    row[3] = (double)stops;
+    row[11] = (double)urls;
+    row[12] = (double)chrome;
+    row[13] = known ? total / (double)known : 0.0;
+    row[14] = lo;
+    row[15] = hi;
+    row[16] = (double)known;
+    return 0;
+fail:
+    Py_DECREF(toks);
+    return -1;
+}
+
+#define LINE_COUNTS 17
+
+/* For each stripped line and its lowercase twin, the 17 counts of
+ * `line_features._counts_reference` as float64 rows (bytes, n x 17). */
+static PyObject *py_line_counts(PyObject *self, PyObject *args) {
+    PyObject *stripped, *lowered, *punct, *closers, *terminal, *separators, *quotes;
+    LineCountsCtx o;
+    if (!PyArg_ParseTuple(args, "O!O!O!OOUUUUU", &PyList_Type, &stripped, &PyList_Type, &lowered, &PyDict_Type,
+                          &o.lexicon, &o.stopwords, &o.chrome, &punct, &closers, &terminal, &separators, &quotes))
+        return NULL;
+    if (!PyAnySet_Check(o.stopwords) || !PyAnySet_Check(o.chrome)) {
+        PyErr_SetString(PyExc_TypeError, "stopwords and chrome words must be sets");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(stripped);
+    if (PyList_GET_SIZE(lowered) != n) {
+        PyErr_SetString(PyExc_ValueError, "stripped and lowered lines differ in number");
+        return NULL;
+    }
+    if (charset_init(&o.punct, punct, "punct") < 0 || charset_init(&o.closers, closers, "closers") < 0 ||
+        charset_init(&o.terminal, terminal, "terminal") < 0 || charset_init(&o.separators, separators, "separators") < 0 ||
+        charset_init(&o.quotes, quotes, "quotes") < 0)
+        return NULL;
+    PyObject *result = PyBytes_FromStringAndSize(NULL, n * LINE_COUNTS * 8);
+    o.scheme = PyUnicode_FromString("://");
+    o.www = PyUnicode_FromString("www.");
+    o.com = PyUnicode_FromString(".com");
+    if (!result || !o.scheme || !o.www || !o.com) goto fail;
+    double *rows = (double *)PyBytes_AS_STRING(result);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PyList_GET_ITEM(stripped, i), *lower = PyList_GET_ITEM(lowered, i);
+        if (!PyUnicode_Check(s) || !PyUnicode_Check(lower)) {
+            PyErr_SetString(PyExc_TypeError, "lines must be str");
+            goto fail;
+        }
+        double *row = rows + i * LINE_COUNTS;
+        char_counts(s, &o, row);
+        if (word_counts(lower, &o, row) < 0) goto fail;
+    }
+    Py_DECREF(o.scheme);
+    Py_DECREF(o.www);
+    Py_DECREF(o.com);
+    return result;
+fail:
+    Py_XDECREF(result);
+    Py_XDECREF(o.scheme);
+    Py_XDECREF(o.www);
+    Py_XDECREF(o.com);
+    return NULL;
+}
+
 /* ---------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
@@ -1361,10 +1549,13 @@ static PyMethodDef methods[] = {
     {"forest_raw", py_forest_raw, METH_VARARGS,
      "forest_raw(x_f32, n_features, feature_i32, threshold_f64, left_i32, right_i32, value_f64, roots_i32) -> "
      "float64 sums as bytes"},
+    {"line_counts", py_line_counts, METH_VARARGS,
+     "line_counts(stripped, lowered, lexicon, stopwords, chrome_words, punct, closers, terminal, separators, "
+     "quotes) -> float64 n x 17 counts as bytes"},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "cleaner._native", "Native dedup kernels.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "cleaner._native", "Native kernels: duplicate detection and the line model.", -1, methods};
 
 PyMODINIT_FUNC PyInit__native(void) {
     init_tables();

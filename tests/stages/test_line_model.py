@@ -15,11 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.dedup import kernels
 from cleaner.document import Document
 from cleaner.options import defaults, validate
 from cleaner.stages.boilerplate import Boilerplate, line_model
 from cleaner.stages.boilerplate import line_features as lf
 from cleaner.stages.edits import TextEditor
+from tests.conftest import RAW
 
 WORD = re.compile(r"\w+")
 
@@ -201,6 +203,42 @@ def test_native_and_reference_forests_agree_bit_for_bit() -> None:
     rows = np.array([[-1.0], [1.0], [np.nan]], np.float32)
     assert lone.raw(rows).tolist() == [1.25, 2.25, 2.25]
     assert np.array_equal(lone.raw(rows), lone.raw_reference(rows))
+
+
+#: Characters where Python's string predicates and `re` classes are subtle: non-ASCII upper,
+#: lower and title case, a capital that lowercases to two characters, digits that are not
+#: decimal and decimals that are not ASCII, Unicode spaces, the quotes and separators the
+#: counts look at, and the punctuation words are stripped of.
+_LINE_CHARS = "aZ09 ,.:!?|»›•·/→<>-–—\"'“”‘’()[]*_#©\u00a0\u2003\tÉéßΣσǅİı²٣ＡⅣ…。！"
+needs_native_counts = pytest.mark.skipif(
+    kernels.native_function("line_counts") is None, reason="the C extension is not built"
+)
+
+
+@needs_native_counts
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_LINE_CHARS, max_size=40), min_size=1, max_size=20))
+def test_native_line_counts_agree_with_the_reference_bit_for_bit(lines: list[str]) -> None:
+    model = line_model.load()
+    lexicon = {**model.lexicon, "é": -1.5, "ǅ": 2.0, "Σσ".lower(): 0.5}
+    stripped = [line.strip() for line in lines]
+    lowered = [s.lower() for s in stripped]
+    native = lf._counts(stripped, lowered, lexicon)
+    reference = np.array([lf._counts_reference(s, lo, lexicon) for s, lo in zip(stripped, lowered)])
+    assert native.view(np.uint64).tolist() == reference.reshape(native.shape).view(np.uint64).tolist()
+
+
+@needs_native_counts
+def test_native_line_counts_on_real_lines() -> None:
+    lines = [line for path in sorted(RAW.glob("*.txt")) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    lines += ["Posted in Health | Tagged magnesium, sleep", "“Quoted Start” and (Bracketed Word)", "WWW.EXAMPLE.COM"]
+    model = line_model.load()
+    stripped = [line.strip() for line in lines]
+    lowered = [s.lower() for s in stripped]
+    native = lf._counts(stripped, lowered, model.lexicon)
+    reference = np.array([lf._counts_reference(s, lo, model.lexicon) for s, lo in zip(stripped, lowered)])
+    assert len(lines) > 50 and np.array_equal(native, reference)
+    assert reference[:, 7].sum() > 0 and reference[:, 16].sum() > 0  # capitals and lexicon words were counted
 
 
 def test_a_numbered_list_is_kept_or_dropped_whole() -> None:

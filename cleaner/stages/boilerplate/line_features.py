@@ -14,8 +14,10 @@ is main content or page chrome is decided mostly by evidence that transfers acro
   many sites (`build_lexicon`), so "Add to cart", "Antworten" or "Mentions légales" weigh
   as chrome in any language the training pages had, without a hand-written list.
 
-`shape` runs one Python pass over the lines (string methods, set lookups); everything else
-is NumPy over the page. Only non-blank lines are described; blank lines carry no decision.
+A line's counts (words, function words, lexicon odds, capitals, digits, separators) come
+from one native pass over the lines (`line_counts` in csrc/native.c, with a bit-identical
+Python twin), its markup measures from a few string tests; everything else is NumPy over
+the page. Only non-blank lines are described; blank lines carry no decision.
 A line's own measures depend on its text alone, so a caller judging the same page again
 after some deletions keeps a `LineMeasures` and pays only for the lines it has not seen.
 """
@@ -28,6 +30,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from cleaner.dedup import kernels
 from cleaner.lang.profiles import ALL_STOPWORDS
 from cleaner.stages.boilerplate.line_vocab import CHROME_LINES, CHROME_WORDS
 
@@ -125,31 +128,54 @@ def _core(stripped: str) -> str:
 _CAP_WORD = re.compile(r"(?:^|\s)[\"'“‘(\[]?[^\W\d_a-z]", re.UNICODE)
 
 
-def _measures(line: str, lexicon: Lexicon) -> tuple[float, ...]:
-    """Raw measures of one line (counts and flags) from its text alone; `_shape` turns them,
-    with the blank lines around, into features."""
-    s = line.strip()
-    lower = s.lower()
+#: Characters `rstrip`ped before a line's last character is read (closing quotes, brackets,
+#: emphasis), and the quotes that may open a capitalised word.
+_CLOSERS = "\"'”’»)]*_ "
+_OPENING_QUOTES = "\"'“‘(["
+
+
+def _raw_rows(lines: list[str], lexicon: Lexicon) -> np.ndarray:
+    """Raw measures of lines (counts and flags, one row each, `_RAW_COLUMNS` wide) from
+    their text alone; `_shape` turns them, with the blank lines around, into features.
+
+    The counts every line needs (`_counts_reference`) come from the native kernel where it
+    is built (bit-identical); the markup measures, rarely non-zero, from `_markup`."""
+    stripped = [line.strip() for line in lines]
+    lowered = [s.lower() for s in stripped]
+    counts = _counts(stripped, lowered, lexicon)
+    markup = np.array([_markup(s, lower) for s, lower in zip(stripped, lowered)], dtype=np.float64)
+    out = np.empty((len(lines), _RAW_COLUMNS))
+    out[:, _COUNT_COLUMNS] = counts
+    out[:, _MARKUP_COLUMNS] = markup.reshape(len(lines), len(_MARKUP_COLUMNS))
+    return out
+
+
+def _counts(stripped: list[str], lowered: list[str], lexicon: Lexicon) -> np.ndarray:
+    native = kernels.native_function("line_counts")
+    if native is None or not isinstance(lexicon, dict):
+        return np.array([_counts_reference(s, lower, lexicon) for s, lower in zip(stripped, lowered)],
+                        dtype=np.float64).reshape(len(stripped), len(_COUNT_COLUMNS))
+    out = native(stripped, lowered, lexicon, ALL_STOPWORDS, CHROME_WORDS, _PUNCT, _CLOSERS, "".join(_TERMINAL),
+                 _SEPARATORS, _OPENING_QUOTES)
+    return np.frombuffer(out, dtype=np.float64).reshape(len(stripped), len(_COUNT_COLUMNS))
+
+
+def _counts_reference(s: str, lower: str, lexicon: Lexicon) -> tuple[float, ...]:
+    """The counts of a stripped line `s` (and `lower`, its lowercase) that every line needs,
+    in the order of `_COUNT_COLUMNS`; csrc/native.c `line_counts` is its bit-identical twin."""
     toks = lower.split()
     plain = [w.strip(_PUNCT) for w in toks]
     odds = [v for v in map(lexicon.get, plain) if v is not None]
-    stops = sum(map(ALL_STOPWORDS.__contains__, plain))
-    chrome = sum(map(CHROME_WORDS.__contains__, plain))
-    letters = sum(map(len, plain))
-    tail = s.rstrip("\"'”’»)]*_ ")
+    total = 0.0
+    for value in odds:  # left to right, as the kernel adds (sum() compensates from 3.12)
+        total += value
+    tail = s.rstrip(_CLOSERS)
     last = tail[-1] if tail else " "
-    chars = len(s)
-    link_chars = images = urls = 0
-    if "](" in s:
-        images = s.count("![")
-        link_chars = sum(m.end() - m.start() for m in _MD_LINK.finditer(s)) + s.count("[") + s.count("]")
-    if "://" in s or "www." in lower or ".com" in lower:
-        urls = sum(1 for w in toks if "://" in w or w.startswith("www.") or w.endswith(".com"))
     return (
-        chars,
+        len(s),
         len(toks),
-        letters,
-        stops,
+        sum(map(len, plain)),
+        sum(map(ALL_STOPWORDS.__contains__, plain)),
         last in _TERMINAL,
         last == ":",
         s.count(","),
@@ -157,28 +183,43 @@ def _measures(line: str, lexicon: Lexicon) -> tuple[float, ...]:
         s.isupper(),
         sum(map(s.count, _DIGITS)),
         sum(map(s.count, _SEPARATORS)),
-        urls,
-        s.startswith(_BULLETS) or (s[:1].isdigit() and s[1:3] in (". ", ") ")),
-        s[:1] == "#",
-        link_chars,
-        images,
-        chrome,
-        _core(s) in CHROME_LINES,
-        s.endswith(")") and _COUNT_TAIL.search(s) is not None,
-        "©" in s or "copyright" in lower or "all rights reserved" in lower,
-        sum(odds) / len(odds) if odds else 0.0,
+        sum(1 for w in toks if "://" in w or w.startswith("www.") or w.endswith(".com")),
+        sum(map(CHROME_WORDS.__contains__, plain)),
+        total / len(odds) if odds else 0.0,
         min(odds, default=0.0),
         max(odds, default=0.0),
         len(odds),
     )
 
 
-#: Columns of `_measures`.
+def _markup(s: str, lower: str) -> tuple[float, ...]:
+    """The measures of a stripped line that look at its markup and furniture, in the order of
+    `_MARKUP_COLUMNS`: list bullets, Markdown headings, links and images, whole chrome
+    lines, category counts, copyright notices."""
+    link_chars = images = 0
+    if "](" in s:
+        images = s.count("![")
+        link_chars = sum(m.end() - m.start() for m in _MD_LINK.finditer(s)) + s.count("[") + s.count("]")
+    return (
+        s.startswith(_BULLETS) or (s[:1].isdigit() and s[1:3] in (". ", ") ")),
+        s[:1] == "#",
+        link_chars,
+        images,
+        _core(s) in CHROME_LINES,
+        s.endswith(")") and _COUNT_TAIL.search(s) is not None,
+        "©" in s or "copyright" in lower or "all rights reserved" in lower,
+    )
+
+
+#: Columns of `_raw_rows` (`_shape` unpacks them in this order); the first 12 and the last
+#: 5 are `_counts_reference`, the rest `_markup`.
 _RAW_COLUMNS = 24
+_COUNT_COLUMNS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 20, 21, 22, 23]
+_MARKUP_COLUMNS = [12, 13, 14, 15, 17, 18, 19]
 
 
 def _shape(raw: np.ndarray, blank_before: np.ndarray, blank_after: np.ndarray, repeats: np.ndarray) -> np.ndarray:
-    """Features of the lines from their raw measures (see `_measures` for the columns)."""
+    """Features of the lines from their raw measures (see `_raw_rows` for the columns)."""
     (chars, words, letters, stops, terminal, colon, commas, caps, upper, digits, seps, urls,
      bullet, heading, link_chars, images, chrome, chrome_line, count_tail, copyright,
      lex_mean, lex_min, lex_max, lex_known) = raw.T
@@ -255,7 +296,7 @@ def _distance_to(flags: np.ndarray, forward: bool) -> np.ndarray:
 
 
 class LineMeasures:
-    """The raw measures (`_measures`) and the core of every line seen, for one lexicon:
+    """The raw measures (`_raw_rows`) and the core of every line seen, for one lexicon:
     kept across the pages a caller judges when they share most of their lines."""
 
     def __init__(self, lexicon: Lexicon) -> None:
@@ -275,8 +316,7 @@ class LineMeasures:
                 new.append(text)
             index.append(row)
         if new:
-            rows = np.array([_measures(text, self.lexicon) for text in new], dtype=np.float64)
-            self._table = np.vstack((self._table, rows))
+            self._table = np.vstack((self._table, _raw_rows(new, self.lexicon)))
             self._cores.extend(" ".join(text.split()).lower() for text in new)
         return self._table[index], [self._cores[row] for row in index]
 
