@@ -251,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     threshold = best_threshold(valid)
     s = _score(valid, threshold)
     print(f"validation fold ({len(valid)} pages) at {threshold}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}")
+    for fixed in (0.2, 0.25, 0.3):
+        f = _score(valid, fixed)
+        print(f"  at {fixed}: P {f.precision:.4f} R {f.recall:.4f} F1 {f.f1:.4f}")
     if args.check:
         return 0
     forest = export(_train(lgb, items))

@@ -57,8 +57,16 @@ def _whole_lines(
 def _cores(text: str) -> tuple[tuple[Line, str, int], ...]:
     """(line, core, words) of each short line with words on it: the same for every
     whole-line rule over one text, so worked out once."""
-    found = ((line, core(line.text)) for line in short_lines(text))
-    return tuple((line, key, len(key.split())) for line, key in found if key)
+    found = ((line, _core_words(line.text)) for line in short_lines(text))
+    return tuple((line, *key) for line, key in found if key[0])
+
+
+@lru_cache(maxsize=1 << 16)
+def _core_words(line: str) -> tuple[str, int]:
+    """A line's `core` and its number of words: most lines of a text a deletion leaves were
+    lines of the text before it, so they are looked up rather than worked out again."""
+    key = core(line)
+    return key, len(key.split())
 
 
 def nav(text: str, opts: RuleOptions) -> list[Deletion]:
