@@ -12,7 +12,8 @@ as JSONL with its url, and cleaned by:
 - `encoding+boilerplate`: `clean run` with `stages: [encoding, boilerplate]`;
 - `default pipeline`: `clean run` with the default configuration (every stage: encoding,
   boilerplate, quality, templates, dedup, passages); a page a filter drops counts as empty;
-- `trafilatura (HTML)`: `trafilatura.extract` on the original HTML, which sees the DOM.
+- `trafilatura (HTML)`: `trafilatura.extract` on the original HTML, which sees the DOM (the
+  row names the installed version: the peers' environment of benchmarks/README.md has 2.2).
 
 Scores: the AEB shingle metric (pages pooled: macro P and R over pages, F1 of the two) and
 WCXB's word F1, pooled and per page type. Then speed: `boilerplate` + `quality` in one
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from importlib.metadata import version as _version
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -196,7 +198,8 @@ def speed(pages: list[dataset.FlatPage], repeat: int) -> list[str]:
         c4 = C4QualityFilter(min_num_sentences=-1)
     except ImportError:
         c4 = None
-    ours, theirs, slowest = [], [], 0.0
+    ours, theirs = [], []
+    per_page = [float("inf")] * len(texts)  # each page's best, as the totals are best of `repeat`
     for _ in range(repeat):
         start = time.process_time()
         for i, text in enumerate(texts):
@@ -206,17 +209,20 @@ def speed(pages: list[dataset.FlatPage], repeat: int) -> list[str]:
             doc.text = edit.text
             quality.check(doc)
             per = (time.process_time() - t0) * 1000 / max(len(text.encode("utf-8")) / 1e5, 1.0)
-            slowest = max(slowest, per)
+            per_page[i] = min(per_page[i], per)
         ours.append(time.process_time() - start)
         if c4 is not None:
             start = time.process_time()
             for i, text in enumerate(texts):
                 c4.filter(DtDocument(text=text, id=str(i)))
             theirs.append(time.process_time() - start)
+    slowest = max(per_page, default=0.0)
+    over = sum(per > SLOWEST_MS_PER_100KB for per in per_page)
     lines = [f"speed on {len(texts)} pages, {megabytes:.1f} MB, best of {repeat} (CPU seconds, one process):"]
     ours_s = min(ours)
     lines.append(f"  boilerplate + quality: {ours_s:.2f} s = {megabytes / ours_s:.2f} MB/s per core; "
-                 f"slowest page {slowest:.1f} ms per 100 KB (target <= {SLOWEST_MS_PER_100KB:.0f}): "
+                 f"slowest page {slowest:.1f} ms per 100 KB, {over} over (target <= {SLOWEST_MS_PER_100KB:.0f}; a page "
+                 f"under 100 KB counts as 100 KB, each page its best of {repeat}): "
                  f"{'PASS' if slowest <= SLOWEST_MS_PER_100KB else 'FAIL'}")
     if theirs:
         theirs_s = min(theirs)
@@ -258,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU")
         if not args.no_trafilatura:
             traf = traf if traf is not None else trafilatura_texts(pages)
-            outputs["trafilatura (HTML)"] = traf
+            outputs[f"trafilatura {_version('trafilatura')} (HTML)"] = traf
         print()
         print(table(["cleaner", "AEB P", "AEB R", "AEB F1", "word F1"], score_rows(pages, outputs)))
         print()

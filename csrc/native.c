@@ -80,6 +80,13 @@ static PyObject *buf_to_bytes(Buf *b) {
 static unsigned char WORD_TABLE[256], ALPHA_TABLE[256];
 /* ASCII fast path: the lowered character when it is a word character, else 0. */
 static unsigned char ASCII_WORD[128];
+/* Line-count flags of the first 256 code points (the same predicates, looked up). */
+static unsigned char LINE_CHAR[256];
+#define LC_LOWER_OR_TITLE 1
+#define LC_UPPER 2
+#define LC_CAPITAL_START 4
+#define LC_SPACE 8
+static inline int is_capital_start(Py_UCS4 c);
 
 static void init_tables(void) {
     for (Py_UCS4 c = 0; c < 256; c++) {
@@ -89,6 +96,12 @@ static void init_tables(void) {
     for (Py_UCS4 c = 0; c < 128; c++) {
         unsigned char low = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
         ASCII_WORD[c] = WORD_TABLE[low] ? low : 0;
+    }
+    for (Py_UCS4 c = 0; c < 256; c++) {
+        LINE_CHAR[c] = (unsigned char)(((Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) ? LC_LOWER_OR_TITLE : 0) |
+                                       (Py_UNICODE_ISUPPER(c) ? LC_UPPER : 0) |
+                                       (is_capital_start(c) ? LC_CAPITAL_START : 0) |
+                                       (Py_UNICODE_ISSPACE(c) ? LC_SPACE : 0));
     }
 }
 
@@ -1377,7 +1390,7 @@ static inline int charset_has(const CharSet *cs, Py_UCS4 c) {
 
 typedef struct {
     CharSet punct, closers, terminal, separators, quotes;
-    PyObject *lexicon, *stopwords, *chrome, *scheme, *www, *com;
+    PyObject *lexicon, *stopwords, *chrome, *www, *com;
 } LineCountsCtx;
 
 /* What `[^\W\d_a-z]` matches: a word character that is no decimal digit, no `_`, no a-z. */
@@ -1385,29 +1398,39 @@ static inline int is_capital_start(Py_UCS4 c) {
     return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c) && !(c >= 'a' && c <= 'z');
 }
 
-/* The counts of the stripped line s that come from its characters alone (row[0], [6..10]). */
+static inline unsigned char line_char(Py_UCS4 c) {
+    if (c < 256) return LINE_CHAR[c];
+    return (unsigned char)(((Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) ? LC_LOWER_OR_TITLE : 0) |
+                           (Py_UNICODE_ISUPPER(c) ? LC_UPPER : 0) | (is_capital_start(c) ? LC_CAPITAL_START : 0) |
+                           (Py_UNICODE_ISSPACE(c) ? LC_SPACE : 0));
+}
+
+/* The counts of the stripped line s that come from its characters alone (row[0], [4..10]). */
 static void char_counts(PyObject *s, const LineCountsCtx *o, double *row) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
     Py_ssize_t commas = 0, digits = 0, seps = 0, caps = 0;
     int cased = 0, uncased_only = 1;
-    Py_UCS4 prev = 0, prev2 = 0;
+    Py_UCS4 prev = 0;
+    unsigned char prev_flags = 0, prev2_flags = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        unsigned char flags = line_char(c);
         commas += c == ',';
         digits += c >= '0' && c <= '9';
         seps += charset_has(&o->separators, c);
-        if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c))
+        if (flags & LC_LOWER_OR_TITLE)
             uncased_only = 0;
-        else if (Py_UNICODE_ISUPPER(c))
+        else if (flags & LC_UPPER)
             cased = 1;
         /* `(?:^|\s)["'“‘(\[]?[^\W\d_a-z]` matches once per such character (findall) */
-        if (is_capital_start(c) &&
-            (i == 0 || Py_UNICODE_ISSPACE(prev) ||
-             (charset_has(&o->quotes, prev) && (i == 1 || Py_UNICODE_ISSPACE(prev2)))))
+        if ((flags & LC_CAPITAL_START) &&
+            (i == 0 || (prev_flags & LC_SPACE) ||
+             (charset_has(&o->quotes, prev) && (i == 1 || (prev2_flags & LC_SPACE)))))
             caps++;
-        prev2 = prev;
+        prev2_flags = prev_flags;
+        prev_flags = flags;
         prev = c;
     }
     Py_ssize_t end = n;
@@ -1421,6 +1444,15 @@ static void char_counts(PyObject *s, const LineCountsCtx *o, double *row) {
     row[8] = cased && uncased_only;
     row[9] = (double)digits;
     row[10] = (double)seps;
+}
+
+/* Whether "://" occurs in the word. */
+static inline int has_scheme(int kind, const void *data, Py_ssize_t len) {
+    for (Py_ssize_t i = 0; i + 2 < len; i++)
+        if (PyUnicode_READ(kind, data, i) == ':' && PyUnicode_READ(kind, data, i + 1) == '/' &&
+            PyUnicode_READ(kind, data, i + 2) == '/')
+            return 1;
+    return 0;
 }
 
 /* The counts that come from the words of the lowered line (row[1..3], [11..16]); -1 on error. */
@@ -1454,7 +1486,7 @@ static int word_counts(PyObject *lower, const LineCountsCtx *o, double *row) {
             known++;
         }
         Py_ssize_t len = PyUnicode_GET_LENGTH(w);
-        if (PyUnicode_Find(w, o->scheme, 0, len, 1) >= 0 || PyUnicode_Tailmatch(w, o->www, 0, len, -1) == 1 ||
+        if (has_scheme(kind, data, len) || PyUnicode_Tailmatch(w, o->www, 0, len, -1) == 1 ||
             PyUnicode_Tailmatch(w, o->com, 0, len, 1) == 1)
             urls++;
     }
@@ -1498,10 +1530,9 @@ static PyObject *py_line_counts(PyObject *self, PyObject *args) {
         charset_init(&o.quotes, quotes, "quotes") < 0)
         return NULL;
     PyObject *result = PyBytes_FromStringAndSize(NULL, n * LINE_COUNTS * 8);
-    o.scheme = PyUnicode_FromString("://");
     o.www = PyUnicode_FromString("www.");
     o.com = PyUnicode_FromString(".com");
-    if (!result || !o.scheme || !o.www || !o.com) goto fail;
+    if (!result || !o.www || !o.com) goto fail;
     double *rows = (double *)PyBytes_AS_STRING(result);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *s = PyList_GET_ITEM(stripped, i), *lower = PyList_GET_ITEM(lowered, i);
@@ -1513,13 +1544,11 @@ static PyObject *py_line_counts(PyObject *self, PyObject *args) {
         char_counts(s, &o, row);
         if (word_counts(lower, &o, row) < 0) goto fail;
     }
-    Py_DECREF(o.scheme);
     Py_DECREF(o.www);
     Py_DECREF(o.com);
     return result;
 fail:
     Py_XDECREF(result);
-    Py_XDECREF(o.scheme);
     Py_XDECREF(o.www);
     Py_XDECREF(o.com);
     return NULL;
