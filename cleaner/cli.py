@@ -86,11 +86,12 @@ def run(
     """
     from cleaner.config import load_config
     from cleaner.errors import TooManyErrors
-    from cleaner.pipeline.memory import keep_pandas_out
+    from cleaner.pipeline.memory import keep_pandas_out, relax_collector
     from cleaner.pipeline.runner import RunOptions, run_pipeline
     from cleaner.reporting import RichProgress, print_summary
 
     keep_pandas_out()  # this process is the command's own (see cleaner.pipeline.memory)
+    relax_collector()
     _setup_logging(verbose, quiet)
     if verbose and quiet:
         raise ConfigError("--verbose and --quiet cannot be used together")

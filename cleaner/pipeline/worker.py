@@ -42,7 +42,7 @@ from cleaner.pipeline.final_filter import filter_rows
 from cleaner.pipeline.framing import Framed, ReadTask, frame
 from cleaner.pipeline.ids import reject_repeated_ids
 from cleaner.pipeline.intermediate import pack
-from cleaner.pipeline.memory import keep_pandas_out, tame_allocators
+from cleaner.pipeline.memory import keep_pandas_out, relax_collector, tame_allocators
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
 from cleaner.pipeline.tasks import BatchResult, BatchTask, FilterBatch, ParcelBatch, ReadBatch
@@ -319,6 +319,8 @@ def init_worker(config: Config, parent: int | None = None) -> None:
     if parent is not None and parent != os.getpid():
         _exit_with_parent(parent)
         keep_pandas_out()
+    if parent != os.getpid():  # a worker process of ours (local pool, Ray actor), not the caller's
+        relax_collector()
     tame_allocators()
     _RUNNER = StageRunner(config)
 
