@@ -184,7 +184,9 @@ def speed(pages: list[dataset.FlatPage], repeat: int) -> list[str]:
     from html_quality import make_stages
 
     from cleaner.document import Document
+    from cleaner.pipeline.memory import relax_collector
 
+    relax_collector()  # as in the pipeline's worker processes (and for C4 alike, same process)
     stages = make_stages(["boilerplate", "quality"], {})
     boiler, quality = stages
     texts = [p.text for p in pages]
