@@ -25,6 +25,7 @@ from cleaner.stages.boilerplate import line_features as lf
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate import rules_layout as lay
 from cleaner.stages.boilerplate import rules_meta as meta
+from cleaner.stages.boilerplate import rules_press as pr
 from cleaner.stages.boilerplate import stage as stage_module
 from cleaner.stages.boilerplate import text as tx
 from cleaner.stages.boilerplate.quiet import QuietLines
@@ -43,6 +44,8 @@ LINES = [
     "By Kelly Smith", "Published: March 1, 2019", "12 May 2019", "John Smith says:",
     "Ann 3.4.2019 um 10:15 Uhr", "[1]", "2.", "- item one", "| pipe |", "Home » News » Today",
     "Medical Disclaimer", "This site is for educational purposes only.", "*", "_x_", "#",
+    "Legal Disclaimer:", "EIN Presswire's priority is source transparency.", "SOURCE Acme Corp", "===",
+    "- - -", "News provided by Acme", "Originally published at x",
 ]
 piece = st.one_of(
     st.sampled_from(FRAGMENTS + LINES),
@@ -269,3 +272,35 @@ def test_the_editor_maps_offsets_as_a_segment_walk_does(text: str, rounds: list[
             assert editor.current_offset(pos) == walk.current_offset(pos)
         for pos in range(len(editor.text) + 1):
             assert editor.original_offset(pos) == walk.original_offset(pos)
+
+
+#: One footer of each shape `patterns.WIRE_FOOTER` knows, and a SOURCE line.
+WIRE_FOOTERS = [
+    "This press release can be viewed online at: https://x.example/1",
+    "EIN Presswire's priority is source transparency.",
+    "EIN Presswire, Everyone's Internet News Presswire™, tries to define some of the boundaries",
+    "Legal Disclaimer:\nEIN Presswire provides this news content \"as is\" without warranty of any kind.",
+    "View source version on businesswire.com: https://x.example/2",
+    "View original content to download multimedia: https://x.example/3",
+    "To view the original version on PR Newswire, visit: https://x.example/4",
+    "News provided by Acme Corp",
+    "Distributed by Globe Newswire",
+    "This release was published on openPR.",
+    "Originally published at https://x.example/5",
+    "Press release distributed by Pressat on behalf of Acme",
+    "Original-Content von: Acme GmbH, übermittelt durch news aktuell",
+    "Übermittelt durch news aktuell",
+    "Pressemitteilung teilen",
+    "Communiqué envoyé le 3 mai 2021 par Acme",
+    "SOURCE Acme Corp",
+]
+
+
+def test_every_wire_footer_opens_with_a_line_its_trigger_passes() -> None:
+    """The trigger holds for each footer on its own (the generated pages above mix several,
+    where another line may pass for the one that opens the footer)."""
+    opts = RuleOptions("drop_spam", None)
+    for footer in WIRE_FOOTERS:
+        text = f"Acme ships its new product today.\n\n{footer}\n\nAbout Acme"
+        assert pr.wire_footer(text, opts), footer
+        assert pr.may_open_wire_footer(footer.split("\n")[0]), footer

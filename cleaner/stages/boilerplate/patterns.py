@@ -109,6 +109,14 @@ WIRE_FOOTER = re.compile(
     r"|pressemitteilung (?:teilen|drucken)|communiqué (?:envoyé|diffusé) (?:le|par)",
     _I,
 )
+#: How each footer of WIRE_FOOTER begins (up to where it may run onto the next line), with
+#: its flags: a paragraph whose head WIRE_FOOTER matches has a first line this matches.
+WIRE_FOOTER_OPENING = re.compile(
+    r"this press release|ein presswire|legal disclaimer:|view source|view original"
+    r"|to view the original|news provided by|distributed by|this release was|originally published"
+    r"|press release distributed|original-content von:|übermittelt durch|pressemitteilung|communiqué",
+    _I,
+)
 WIRE_SOURCE_LINE = re.compile(r"SOURCE\s+[A-Z][\w&.,' -]{1,80}")
 CONTACT_LABELS = re.compile(
     r"(?:media|press|investor|pr)?\s*contacts?(?:\s+(?:information|details|info))?"

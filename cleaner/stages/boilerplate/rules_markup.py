@@ -110,6 +110,12 @@ def md_emphasis(text: str, opts: RuleOptions) -> list[Deletion]:
     return out
 
 
+def is_rule_line(line: str) -> bool:
+    """Whether `line` is a horizontal rule or a setext underline: `hr` finds nothing in a text
+    without one (`registry.Rule.trigger`)."""
+    return _RULE_LINE.fullmatch(line) is not None
+
+
 def hr(text: str, opts: RuleOptions) -> list[Deletion]:
     """Horizontal rules and setext underlines (`---`, `***`, `* * *`, `===`)."""
     if "\n" not in text or not any(m in text for m in ("---", "***", "___", "===", "* *", "- -")):

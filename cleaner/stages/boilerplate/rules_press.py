@@ -127,6 +127,13 @@ def press_contact(text: str, opts: RuleOptions) -> list[Deletion]:
     return out
 
 
+def may_open_wire_footer(line: str) -> bool:
+    """Whether `line` can open a wire footer paragraph (it starts as one of the footers of
+    `patterns.WIRE_FOOTER` does, or is a SOURCE line): `wire_footer` finds nothing in a text
+    without such a line (`registry.Rule.trigger`)."""
+    return pat.WIRE_FOOTER_OPENING.match(line.lower()) is not None or pat.WIRE_SOURCE_LINE.fullmatch(line.strip()) is not None
+
+
 def wire_footer(text: str, opts: RuleOptions) -> list[Deletion]:
     """Wire boilerplate paragraphs: "This press release can be viewed online at", disclaimers."""
     out = []
