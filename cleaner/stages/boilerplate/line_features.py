@@ -151,6 +151,9 @@ def _raw_rows(lines: list[str], lexicon: Lexicon) -> np.ndarray:
 
 
 def _counts(stripped: list[str], lowered: list[str], lexicon: Lexicon) -> np.ndarray:
+    """`_counts_reference` of every line as one float64 array (rows in line order), from the
+    native kernel when it is built and the lexicon is a plain dict (it looks words up in
+    it directly); the character sets are passed as strings, so they live here only."""
     native = kernels.native_function("line_counts")
     if native is None or not isinstance(lexicon, dict):
         return np.array([_counts_reference(s, lower, lexicon) for s, lower in zip(stripped, lowered)],
