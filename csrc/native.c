@@ -86,7 +86,18 @@ static unsigned char LINE_CHAR[256];
 #define LC_UPPER 2
 #define LC_CAPITAL_START 4
 #define LC_SPACE 8
-static inline int is_capital_start(Py_UCS4 c);
+
+/* What `[^\W\d_a-z]` matches: a word character that is no decimal digit, no `_`, no a-z. */
+static inline int is_capital_start(Py_UCS4 c) {
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c) && !(c >= 'a' && c <= 'z');
+}
+
+/* The line-count flags of one code point, from Python's own predicates (str.isupper, re). */
+static unsigned char line_char_flags(Py_UCS4 c) {
+    return (unsigned char)(((Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) ? LC_LOWER_OR_TITLE : 0) |
+                           (Py_UNICODE_ISUPPER(c) ? LC_UPPER : 0) | (is_capital_start(c) ? LC_CAPITAL_START : 0) |
+                           (Py_UNICODE_ISSPACE(c) ? LC_SPACE : 0));
+}
 
 static void init_tables(void) {
     for (Py_UCS4 c = 0; c < 256; c++) {
@@ -97,12 +108,7 @@ static void init_tables(void) {
         unsigned char low = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
         ASCII_WORD[c] = WORD_TABLE[low] ? low : 0;
     }
-    for (Py_UCS4 c = 0; c < 256; c++) {
-        LINE_CHAR[c] = (unsigned char)(((Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) ? LC_LOWER_OR_TITLE : 0) |
-                                       (Py_UNICODE_ISUPPER(c) ? LC_UPPER : 0) |
-                                       (is_capital_start(c) ? LC_CAPITAL_START : 0) |
-                                       (Py_UNICODE_ISSPACE(c) ? LC_SPACE : 0));
-    }
+    for (Py_UCS4 c = 0; c < 256; c++) LINE_CHAR[c] = line_char_flags(c);
 }
 
 static inline int is_word_char(Py_UCS4 c) { return c < 256 ? WORD_TABLE[c] : (Py_UNICODE_ISALNUM(c) != 0); }
@@ -1393,17 +1399,7 @@ typedef struct {
     PyObject *lexicon, *stopwords, *chrome, *www, *com;
 } LineCountsCtx;
 
-/* What `[^\W\d_a-z]` matches: a word character that is no decimal digit, no `_`, no a-z. */
-static inline int is_capital_start(Py_UCS4 c) {
-    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c) && !(c >= 'a' && c <= 'z');
-}
-
-static inline unsigned char line_char(Py_UCS4 c) {
-    if (c < 256) return LINE_CHAR[c];
-    return (unsigned char)(((Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) ? LC_LOWER_OR_TITLE : 0) |
-                           (Py_UNICODE_ISUPPER(c) ? LC_UPPER : 0) | (is_capital_start(c) ? LC_CAPITAL_START : 0) |
-                           (Py_UNICODE_ISSPACE(c) ? LC_SPACE : 0));
-}
+static inline unsigned char line_char(Py_UCS4 c) { return c < 256 ? LINE_CHAR[c] : line_char_flags(c); }
 
 /* The counts of the stripped line s that come from its characters alone (row[0], [4..10]). */
 static void char_counts(PyObject *s, const LineCountsCtx *o, double *row) {

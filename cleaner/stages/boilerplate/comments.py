@@ -9,7 +9,7 @@ each followed by its comment. Policies (`RuleOptions.comments`):
   name, stuffed links, gibberish, generic praise, or no words in common with the article.
   The article author's replies always stay.
 
-A header over MAX_SPAM_WORDS words or more (up to the next header) is not a comment header:
+A header over MAX_COMMENT_WORDS words or more (up to the next header) is not a comment header:
 comments are short, and such a "comment" is most often the article itself under a byline
 that reads like one ("Associated Press November 19, 2019, 9:02 AM"). Measured on the
 held-out real pages of `benchmarks/textpages.py` before this rule: of the prose dropped as
@@ -50,7 +50,7 @@ PRAISE_OVERLAP = 3
 #: An article with fewer content stems than this is too short to judge relevance against.
 MIN_ARTICLE_STEMS = 30
 #: A header over this many words (to the next header) heads no comment (module docstring).
-MAX_SPAM_WORDS = 200
+MAX_COMMENT_WORDS = 200
 #: The rule name of a removed header (or reply link) of a comment that stays.
 HEADER = "comments.header"
 _STEM = 6
@@ -229,7 +229,7 @@ def comments(text: str, opts: RuleOptions) -> list[Deletion]:
 
 
 def _over_short_bodies(text: str, headers: list[Header]) -> list[Header]:
-    """The headers over fewer than MAX_SPAM_WORDS words up to the next such header.
+    """The headers over fewer than MAX_COMMENT_WORDS words up to the next such header.
 
     Looked at from the last header back: a header over a long body is dropped, and its line
     and body then count in the body of the header before it (two copies of an agency byline
@@ -240,7 +240,7 @@ def _over_short_bodies(text: str, headers: list[Header]) -> list[Header]:
         head = headers[k]
         own_end = headers[k + 1].start if k + 1 < len(headers) else len(text)
         words = len(text[head.end : own_end].split()) + carried
-        if words >= MAX_SPAM_WORDS:
+        if words >= MAX_COMMENT_WORDS:
             carried = words + len(text[head.start : head.end].split())
         else:
             kept.append(head)
