@@ -20,6 +20,7 @@ from cleaner.document import Document
 from cleaner.options import defaults, validate
 from cleaner.stages.boilerplate import Boilerplate, line_model
 from cleaner.stages.boilerplate import line_features as lf
+from cleaner.stages.boilerplate.registry import AFTER_MODEL, PER_LINE, RULES
 from cleaner.stages.edits import TextEditor
 from tests.conftest import RAW
 
@@ -151,6 +152,41 @@ def test_the_model_only_deletes_and_is_switchable() -> None:
     assert "About us" in off and not [s for s in spans if s.rule == "line_model"]
     kept_more, _ = _run(PAGE, line_threshold=0.0)
     assert "About us" in kept_more
+
+
+BYLINE_PAGE = PAGE.replace("Search\n", "Search\nBy Jane Doe | March 3, 2021\n")
+
+
+def test_fields_come_from_rules_that_run_before_the_model() -> None:
+    """A byline the model would take as chrome still gives the author and the date: the
+    rules that give fields judge the page before the model does (`registry.AFTER_MODEL`)."""
+    stage = Boilerplate(validate({"rules": {"byline": False}}, Boilerplate.options, "boilerplate"))
+    edit = stage.transform(Document(id="d", text=BYLINE_PAGE, source="d.txt"))
+    assert [s.rule for s in edit.spans if "Jane Doe" in s.text] == ["line_model"]
+    stage = Boilerplate(validate({}, Boilerplate.options, "boilerplate"))
+    edit = stage.transform(Document(id="d", text=BYLINE_PAGE, source="d.txt"))
+    assert [s.rule for s in edit.spans if "Jane Doe" in s.text] == ["byline"]
+    assert edit.fields["author"] == "Jane Doe" and edit.fields["date"] == "2021-03-03"
+
+
+def test_chrome_rules_after_the_model_explain_what_it_left() -> None:
+    """A per-line chrome rule deferred until after the model still removes the chrome lines
+    the model keeps, under its own name (a threshold of 0 keeps every line)."""
+    assert {"nav", "share"} <= AFTER_MODEL
+    text, spans = _run(PAGE, line_threshold=0.0)
+    assert "Share this:" not in text and "Search" not in text
+    rules = {s.rule for s in spans}
+    assert {"nav", "share"} <= rules and "line_model" not in rules
+
+
+def test_only_per_line_and_layout_rules_wait_for_the_model() -> None:
+    """A rule that reads a line by the lines around it (a contact block by its anchor) must
+    see the page before the model takes lines from it; only rules that decide each line
+    alone, and the layout rules the registry runs last, may wait."""
+    names = [rule.name for rule in RULES]
+    layout = set(names[names.index("heading_run"):]) - {"empty_refs", "disclaimer"}
+    assert AFTER_MODEL - PER_LINE <= layout
+    assert not AFTER_MODEL & {"byline", "wire_dateline", "comments", "press_contact", "md_headings"}
 
 
 CLEAN_ARTICLE = """Why Magnesium Matters for Your Nerves

@@ -118,3 +118,23 @@ PER_LINE: frozenset[str] = frozenset({
     "click_here", "login", "cookies", "newsletter", "breadcrumb", "copyright", "taxonomy",
     "stats_rows", "follow_calls", "nav_rows", "edit_markers",
 })
+
+#: Rules that, with the line model on, first run once the model has judged the page, on
+#: the lines it left; each scans every line or block of its text, and the model takes most
+#: chrome lines itself, so after it they cost a fraction (and the rules that run again on
+#: every text a deletion leaves see fewer such texts). Two kinds:
+#:
+#: - per-line chrome rules that give no field: they decide each line alone (`PER_LINE`), so
+#:   what they find in the lines the model left is what they would have found there before
+#:   it; a line the model took first carries its score instead of their name;
+#: - the layout rules, which run last anyway because they read what the rest has left.
+#:
+#: Every other rule runs before the model as well: markup, bylines and datelines (fields),
+#: comments (the policy), and the rules that read a line by the lines around it (a contact
+#: block by its anchor, a table of contents by its label), which must see the page as it
+#: came. Held-out pages of benchmarks/textpages.py score the same either way.
+AFTER_MODEL: frozenset[str] = frozenset({
+    "nav", "reading_time", "share", "counters", "click_here", "login", "cookies",
+    "newsletter", "breadcrumb", "copyright", "taxonomy", "stats_rows", "follow_calls",
+    "nav_rows", "edit_markers", "heading_run", "alt_text", "captions", "rejoin",
+})

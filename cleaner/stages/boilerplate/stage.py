@@ -14,9 +14,11 @@ are read back by `fields.page_fields`.
 Then the line model (`line_model`) judges every line of the text the stage received from
 evidence that transfers across sites; what is left of each line it calls boilerplate is
 deleted with rule `line_model`, the span carrying the model's probability as its score. The
-named rules run first and unchanged, so their precise work (bylines moved to `author` and
-`date`, press-wire datelines cut out of a sentence, comment spam) is done whatever the
-model decides. Extracted text is not judged by the model: the html stage already chose its
+named rules run first, so their precise work (bylines moved to `author` and `date`,
+press-wire datelines cut out of a sentence, comment spam) is done whatever the model
+decides; only the per-line chrome rules and the layout rules (`registry.AFTER_MODEL`) wait
+until the model has judged the page, and then run on what it left, which is far less to
+scan. Extracted text is not judged by the model: the html stage already chose its
 lines from the page's DOM, which the model (trained on flattened pages) cannot see.
 
 Every pattern is linear-time (tests/stages/test_boilerplate_stage.py feeds the pathological
@@ -46,7 +48,7 @@ from cleaner.stages.boilerplate.guard import (
 )
 from cleaner.stages.boilerplate.line_features import LineMeasures
 from cleaner.stages.boilerplate.quiet import QuietLines
-from cleaner.stages.boilerplate.registry import BLOCKS, LINES, RAW_TEXT_ONLY, RULES, Rule
+from cleaner.stages.boilerplate.registry import AFTER_MODEL, BLOCKS, LINES, RAW_TEXT_ONLY, RULES, Rule
 from cleaner.stages.boilerplate.rule_options import COMMENT_POLICIES, RuleOptions
 from cleaner.stages.boilerplate.text import has_short_line
 from cleaner.stages.edits import Deletion, TextEditor
@@ -129,8 +131,8 @@ class Boilerplate(Transform):
         opts = RuleOptions(comments=self._policy, author=doc.author)
         rules = self._extracted_rules if doc.extracted else self._rules
         quiet = QuietLines()
-        self._run_rules(editor, opts, rules, quiet)
         judge = self._model is not None and not doc.extracted
+        self._run_rules(editor, opts, _before_model(rules) if judge else rules, quiet)
         counts = self._run_model(editor, opts, rules, quiet) if judge else {}
         fields = {
             key: value
@@ -167,13 +169,15 @@ class Boilerplate(Transform):
         measures = self._model.measures()
         for round_ in range(MAX_MODEL_ROUNDS):
             first = round_ == 0
-            found = self._boilerplate_lines(editor.original if first else editor.text, measures)
+            judged = editor.original if first else editor.text
+            found = self._boilerplate_lines(judged, measures)
             deleted = _delete_lines(editor, found) if first else _delete_current(editor, found)
-            if not deleted and (not first or editor.text == editor.original):
-                return {}
             if deleted:
                 _tidy(editor)
+            if deleted or first:  # the first time for the rules of AFTER_MODEL
                 self._run_rules(editor, opts, rules, quiet)
+            if editor.text == judged:
+                return {}
         return {"line_model_unsettled": 1}
 
     def _boilerplate_lines(self, text: str, measures: LineMeasures) -> list[tuple[int, int, float]]:
@@ -245,6 +249,11 @@ def _delete_current(editor: TextEditor, lines: list[tuple[int, int, float]]) -> 
         for lo, hi, rule in contiguous_pieces([(start, end, "line_model")], editor.original_offset)
     ]
     return editor.delete_scored(ranges) > 0
+
+
+def _before_model(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The rules that run before the line model judges the page (`registry.AFTER_MODEL`)."""
+    return tuple(rule for rule in rules if rule.name not in AFTER_MODEL)
 
 
 def _lacking(text: str) -> int:
