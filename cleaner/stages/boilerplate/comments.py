@@ -109,8 +109,9 @@ _CLOCK = re.compile(r"\d[:.h]\d{2}", re.IGNORECASE)
 
 @lru_cache(maxsize=1 << 14)
 def _is_datetime(text: str) -> bool:
-    """Whether the stripped line `text` is only a date and time (cached as `_header_of`)."""
-    return pat.COMMENT_DATETIME.fullmatch(text) is not None
+    """Whether the stripped line `text` is only a date and time (cached as `_header_of`; the
+    time it must hold is the cheap test first)."""
+    return _CLOCK.search(text) is not None and pat.COMMENT_DATETIME.fullmatch(text) is not None
 
 
 def find_headers(text: str) -> list[Header]:

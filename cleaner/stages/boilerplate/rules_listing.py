@@ -93,8 +93,8 @@ def _many_counts(body: str) -> bool:
 def may_count(line: str) -> bool:
     """Whether `line` is a "Label (count)" line or holds many counts: `count_lists` finds
     nothing in a text without such a line (`registry.Rule.trigger`)."""
-    if not line.strip() or len(line) > SHORT_LINE:
-        return False
+    if "(" not in line or len(line) > SHORT_LINE or not line.strip():
+        return False  # every count is in parentheses (`patterns_listing.COUNT`)
     body = line.strip(_DECOR)
     return _is_label_count(body) or _many_counts(body)
 

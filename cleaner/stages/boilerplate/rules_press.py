@@ -57,18 +57,25 @@ def _contact_kind(stripped: str) -> str | None:
 def _short_contact_kind(stripped: str) -> str | None:
     """`_contact_kind` of a line short enough to be one. A line is asked again in every
     cycle of the rules, hence the cache (of short lines only, so it stays small)."""
-    if pat.EMAIL.fullmatch(stripped):
-        return "anchor"
-    if pat.PHONE.fullmatch(stripped) and sum(ch.isdigit() for ch in stripped) >= 7:
+    if _is_anchor(stripped):
         return "anchor"
     key = core(stripped)
-    if pat.CONTACT_LABELS.fullmatch(key):
-        return "anchor"
     if _LINK_ONLY.fullmatch(stripped) or pat.URL.fullmatch(stripped):
         return "link"
     if key and all(word in SHARE_WORDS for word in key.split()):
         return "link"
     return "name" if _is_name_line(stripped) else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_anchor(stripped: str) -> bool:
+    """Whether a stripped line of at most 120 characters is a phone number, an e-mail address
+    or a contact label (the `anchor` kind, tested alone by the trigger: most lines are not)."""
+    if pat.EMAIL.fullmatch(stripped):
+        return True
+    if pat.PHONE.fullmatch(stripped) and sum(ch.isdigit() for ch in stripped) >= 7:
+        return True
+    return pat.CONTACT_LABELS.fullmatch(core(stripped)) is not None
 
 
 def _is_name_line(stripped: str) -> bool:
@@ -112,7 +119,7 @@ def may_anchor_contact(line: str) -> bool:
     block has one, so `press_contact` finds nothing in a text without such a line
     (`registry.Rule.trigger`)."""
     stripped = line.strip()
-    return bool(stripped) and _contact_kind(stripped) == "anchor"
+    return bool(stripped) and len(stripped) <= 120 and _is_anchor(stripped)
 
 
 def press_contact(text: str, opts: RuleOptions) -> list[Deletion]:

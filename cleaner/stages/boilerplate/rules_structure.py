@@ -87,6 +87,8 @@ MIN_RELATED_ENTRIES = 2
 #: RELATED_PROSE_WORDS ending a sentence is the page's prose again, which ends the list.
 RELATED_ENTRY_WORDS = 25
 RELATED_PROSE_WORDS = 12
+#: The openings of a related-pages heading, each with the space after it ("more from ").
+_OPENINGS = tuple(opening + " " for opening in RELATED_HEADING_OPENINGS)
 _SENTENCE_END = (".", "!", "?", "…", '."', ".”", ".’", ".)")
 
 
@@ -99,8 +101,10 @@ def is_related_heading(line: str) -> bool:
     name = core(line)
     if name in RELATED_HEADINGS:
         return True
+    if not name.startswith(_OPENINGS):
+        return False
     words = len(name.split())
-    return any(name.startswith(opening + " ") and words <= len(opening.split()) + 3 for opening in RELATED_HEADING_OPENINGS)
+    return any(name.startswith(opening) and words <= len(opening.split()) + 3 for opening in _OPENINGS)
 
 
 def related(text: str, opts: RuleOptions) -> list[Deletion]:
