@@ -15,6 +15,7 @@ import bisect
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,6 +100,39 @@ def test_the_stage_decides_the_same_without_skipping_rules(text: str) -> None:
     with mock.patch.object(stage_module, "QuietLines", _NeverQuiet):
         expected = _outcome(text)
     assert _outcome(text) == expected
+
+
+_DATELINE = "SYDNEY, Australia, May 2, 2022 /EINPresswire.com/ -- "
+_BLANKS = ["\n\n", "\n \n", "\n\n\n", "\n\u00a0\n\t\n", "\n"]
+#: A paragraph longer than the head the rule reads of a block.
+_LONG = "The company said the new plant would open next year and employ about two hundred people. " * 4
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(FRAGMENTS + LINES + [_LONG]), st.sampled_from(_BLANKS)), min_size=1, max_size=14),
+    st.integers(0, 11),
+    st.sampled_from(["", "\n", "\n\n", " \n\n"]),
+)
+def test_the_dateline_head_test_hides_no_dateline(parts: list[tuple[str, str]], wire_at: int, lead: str) -> None:
+    """`wire_dateline` skips a text whose first blocks' heads hold no wire: it finds there
+    what it finds without the test (a dateline planted before any piece, blank runs of every
+    kind, blank lines before the first block)."""
+    text = lead + "".join((_DATELINE if k == wire_at else "") + body + gap for k, (body, gap) in enumerate(parts))
+    opts = RuleOptions(COMMENT_POLICIES[0], None)
+    with mock.patch.object(pr, "_heads_hold_a_wire", lambda text: True):
+        expected = pr.wire_dateline(text, opts)
+    assert pr.wire_dateline(text, opts) == expected
+
+
+@pytest.mark.parametrize("gap", _BLANKS[:4])
+@pytest.mark.parametrize("wire_at", range(10))
+def test_a_dateline_in_any_of_the_first_blocks_passes_the_head_test(wire_at: int, gap: str) -> None:
+    parts = [_LONG] * 10
+    parts[wire_at] = _DATELINE + _LONG
+    text = "\n\n" + gap.join(parts)
+    found = pr.wire_dateline(text, RuleOptions(COMMENT_POLICIES[0], None))
+    assert [text[a:b] for a, b, _ in found] == ([_DATELINE] if wire_at < 8 else [])
 
 
 _BYLINE_WORDS = ["By", "by", "Kelly", "Smith", "Jane", "von", "Posted", "on", "March", "1,", "2019", "12",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate.phrases import SHARE_WORDS
@@ -31,11 +32,32 @@ _DATELINE_BLOCKS = 8
 _NAME_LINES = 3
 
 
+#: A run of blank lines: what separates two blocks (`text.blocks`).
+_BLANK_RUN = re.compile(r"\n(?:[^\S\n]*\n)+")
+_HEAD = 260
+
+
+def _heads_hold_a_wire(text: str) -> bool:
+    """Whether the text where the first blocks' heads can lie holds a wire's name and a
+    dateline's punctuation: a cheap test over that stretch alone (the rule runs again on
+    every text a deletion leaves, and building the blocks of a long page costs more)."""
+    last = 0  # where the last of the first blocks starts, or later: blank lines before the
+    for run in islice(_BLANK_RUN.finditer(text), _DATELINE_BLOCKS):  # first block count too
+        last = run.end()
+    head = text[: last + _HEAD]
+    if "/" not in head and "(" not in head and "--" not in head:
+        return False
+    head = head.lower()
+    return any(hint in head for hint in _WIRE_HINTS)
+
+
 def wire_dateline(text: str, opts: RuleOptions) -> list[Deletion]:
     """Wire-service datelines at the start of a paragraph (the rest of the sentence stays)."""
+    if not _heads_hold_a_wire(text):
+        return []
     out = []
     for block in blocks(text)[:_DATELINE_BLOCKS]:
-        head = text[block.start : block.start + 260]
+        head = text[block.start : block.start + _HEAD]
         if "/" not in head and "(" not in head and "--" not in head:
             continue
         head = head.lower()
