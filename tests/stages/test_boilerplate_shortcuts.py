@@ -12,6 +12,7 @@ replaces, on generated pages that mix the material the rules react to.
 from __future__ import annotations
 
 import bisect
+import re
 from unittest import mock
 
 import numpy as np
@@ -25,6 +26,7 @@ from cleaner.stages.boilerplate import Boilerplate, line_model
 from cleaner.stages.boilerplate import line_features as lf
 from cleaner.stages.boilerplate import patterns as pat
 from cleaner.stages.boilerplate import rules_layout as lay
+from cleaner.stages.boilerplate import rules_markup as mk
 from cleaner.stages.boilerplate import rules_meta as meta
 from cleaner.stages.boilerplate import rules_press as pr
 from cleaner.stages.boilerplate import stage as stage_module
@@ -133,6 +135,20 @@ def test_a_dateline_in_any_of_the_first_blocks_passes_the_head_test(wire_at: int
     text = "\n\n" + gap.join(parts)
     found = pr.wire_dateline(text, RuleOptions(COMMENT_POLICIES[0], None))
     assert [text[a:b] for a, b, _ in found] == ([_DATELINE] if wire_at < 8 else [])
+
+
+#: `md_emphasis`'s pattern without the opening test, which `_flanked` makes after a match.
+_PLAIN_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=[^\s*_])[^\n]{0,300}?[^\s*_\\]\1(?![\w*])")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab *_\n(\"“/-:.x\u00a0\\", max_size=60))
+def test_emphasis_markers_inside_words_skipped_change_no_match(text: str) -> None:
+    """The emphasis pattern's opening lookbehind finds what the plain pattern and the
+    flanking test find."""
+    with mock.patch.object(mk, "_EMPHASIS", _PLAIN_EMPHASIS):
+        expected = mk.md_emphasis(text, RuleOptions(COMMENT_POLICIES[0], None))
+    assert mk.md_emphasis(text, RuleOptions(COMMENT_POLICIES[0], None)) == expected
 
 
 _BYLINE_WORDS = ["By", "by", "Kelly", "Smith", "Jane", "von", "Posted", "on", "March", "1,", "2019", "12",

@@ -29,7 +29,10 @@ _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]{0,9})(?:\s[^<>]{0,500})?/?>")
 _TAG_BODY = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _HEADING = re.compile(r"^([ \t]{0,3}#{1,6}[ \t]+)\S[^\n]*?([ \t]+#+)?[ \t]*$", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=[^\s*_])[^\n]{0,300}?[^\s*_\\]\1(?![\w*])")
+#: Paired emphasis markers. The lookbehind is `_flanked`'s opening test (a marker opens
+#: after a space, an opening bracket or quote, or a dash), so the markers inside words and
+#: URLs (`snake_case`, `a_b.html`) are not tried: the same matches, found sooner.
+_EMPHASIS = re.compile(r"(?<![^\s(\[{\"'“‘\-–—/])(\*{1,3}|_{1,3})(?=[^\s*_])[^\n]{0,300}?[^\s*_\\]\1(?![\w*])")
 _CLOSERS = ".,;:!?)]}\"'”’-–—/"
 _RULE_LINE = re.compile(r"[ \t]*(?:[-*_=][ \t]*){3,}")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
