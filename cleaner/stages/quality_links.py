@@ -19,6 +19,7 @@ type it drops, on extracted and on flattened text: `benchmarks/quality_pages.py`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from cleaner.stages.quality_patterns import LINK_HINT, MD_LINK, SENTENCE_MARK, URL, WORD_TOKEN
 
@@ -48,17 +49,22 @@ def link_profile(text: str) -> LinkProfile:
     """How many of the words of `text` are in link lines and in prose lines."""
     words = link_lines = link_words = prose_words = 0
     for line in text.splitlines():
-        tokens = [t for t in line.split() if WORD_TOKEN.search(t)]
-        if not tokens:
+        count = word_count(line)
+        if not count:
             continue
-        words += len(tokens)
-        kind = _line_kind(line, len(tokens))
+        words += count
+        kind = _line_kind(line, count)
         if kind == "link":
             link_lines += 1
-            link_words += len(tokens)
+            link_words += count
         elif kind == "prose":
-            prose_words += len(tokens)
+            prose_words += count
     return LinkProfile(words, link_lines, link_words, prose_words)
+
+
+def word_count(line: str) -> int:
+    """The tokens of `line` (split at whitespace) that hold a word character."""
+    return len(WORD_TOKEN.findall(line))
 
 
 def _line_kind(line: str, count: int) -> str:
@@ -66,7 +72,7 @@ def _line_kind(line: str, count: int) -> str:
     if not LINK_HINT.search(line):
         return "prose" if count >= PROSE_LINE_WORDS and SENTENCE_MARK.search(line) else ""
     own = URL.sub(" ", MD_LINK.sub(" ", line))
-    own_words = sum(1 for t in own.split() if WORD_TOKEN.search(t))
+    own_words = word_count(own)
     if own_words <= MAX_OWN_WORDS and count <= MAX_LINK_LINE_WORDS:
         return "link"
     return ""
@@ -74,8 +80,9 @@ def _line_kind(line: str, count: int) -> str:
 
 def link_list(text: str, max_share: float) -> str | None:
     """A human sentence saying why `text` is a link list, or None when it is not one."""
-    if not LINK_HINT.search(text):
-        return None
+    hints = sum(1 for _ in islice(LINK_HINT.finditer(text), MIN_LINK_LINES))
+    if hints < MIN_LINK_LINES:
+        return None  # every link line holds a hint: fewer hints, fewer link lines
     profile = link_profile(text)
     if profile.link_lines < MIN_LINK_LINES or not profile.words:
         return None

@@ -44,5 +44,6 @@ URL = re.compile(
 LINK_HINT = re.compile(r"://|\]\(|\bwww\.|\w\.(?:com|org|net|info|biz|io|co|de|uk|ru)\b", re.IGNORECASE)
 #: Sentence punctuation: a line with it and enough words is prose.
 SENTENCE_MARK = re.compile(r"[.!?;:,。！？]")
-#: A token that is a word (table pipes, bullets and arrows are not).
-WORD_TOKEN = re.compile(r"\w")
+#: A token that is a word (table pipes, bullets and arrows are not): a run of non-spaces
+#: (what `str.split` cuts) with a word character in it, found by one scan of a line.
+WORD_TOKEN = re.compile(r"(?<!\S)(?=\S*?\w)\S+")

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.document import Document, Drop
 from cleaner.errors import ConfigError
@@ -18,7 +20,7 @@ from cleaner.stages import stage_class
 from cleaner.stages.base import Filter
 from cleaner.stages.boilerplate import Boilerplate
 from cleaner.stages.quality import QualityFilter, repeated_share
-from cleaner.stages.quality_links import link_profile
+from cleaner.stages.quality_links import MIN_LINK_LINES, MIN_PROSE_SHARE, link_list, link_profile, word_count
 
 PROSE = (
     "Magnesium is a mineral that the body needs for nerves, muscles and bones. Most people "
@@ -259,3 +261,33 @@ def test_link_profile_counts_link_and_prose_lines() -> None:
     profile = link_profile("| Acme | https://acme.com |\n" + PROSE + "\nSee [the study](https://x.org/s) for more.")
     assert (profile.link_lines, profile.link_words) == (2, 2 + 5)  # "| Acme | url |": two words
     assert profile.prose_words == len(PROSE.split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab 1|•→\t\u00a0\u2003\u3000\x1c_-.é中", max_size=40))
+def test_word_count_counts_the_split_tokens_with_a_word_character(line: str) -> None:
+    assert word_count(line) == sum(1 for token in line.split() if re.search(r"\w", token))
+
+
+def test_ten_link_rows_are_a_link_list_nine_a_list_inside_a_page() -> None:
+    rows = [f"Shop {i} shop{i}.com" for i in range(MIN_LINK_LINES)]  # one link hint a row
+    assert link_list("\n".join(rows), 0.5) is not None
+    assert link_list("\n".join(rows[1:]), 0.5) is None
+
+
+def _link_list_unhinted(text: str, max_share: float) -> bool:
+    """`link_list`'s decision from the whole profile, without its count of link hints first."""
+    p = link_profile(text)
+    return p.link_lines >= MIN_LINK_LINES and bool(p.words) and p.link_words / p.words > max_share \
+        and p.prose_words / p.words < MIN_PROSE_SHARE
+
+
+_LINK_PIECES = ["| Acme | https://acme.com |", "[Shop](https://x.org/s)", "www.example.de", "acme.com",
+                PROSE, "Menu", "See the [study](https://x.org/s) for more on magnesium and sleep.", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINK_PIECES), max_size=30), st.sampled_from(["\n", "\r\n", "\n\n"]))
+def test_counting_link_hints_first_changes_no_decision(pieces: list[str], sep: str) -> None:
+    text = sep.join(pieces)
+    assert (link_list(text, 0.5) is not None) == _link_list_unhinted(text, 0.5)
