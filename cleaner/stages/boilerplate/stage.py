@@ -112,6 +112,7 @@ class Boilerplate(Transform):
         enabled = settings["rules"]
         self._rules: tuple[Rule, ...] = tuple(r for r in RULES if enabled[r.name])
         self._extracted_rules = tuple(r for r in self._rules if r.name not in RAW_TEXT_ONLY)
+        self._before_model = tuple(r for r in self._rules if r.name not in AFTER_MODEL)
         self._policy: str = settings["comments"]
         self._model = line_model.load() if settings["line_model"] else None
         threshold = settings["line_threshold"]
@@ -132,7 +133,7 @@ class Boilerplate(Transform):
         rules = self._extracted_rules if doc.extracted else self._rules
         quiet = QuietLines()
         judge = self._model is not None and not doc.extracted
-        self._run_rules(editor, opts, _before_model(rules) if judge else rules, quiet)
+        self._run_rules(editor, opts, self._before_model if judge else rules, quiet)
         counts = self._run_model(editor, opts, rules, quiet) if judge else {}
         fields = {
             key: value
@@ -249,11 +250,6 @@ def _delete_current(editor: TextEditor, lines: list[tuple[int, int, float]]) -> 
         for lo, hi, rule in contiguous_pieces([(start, end, "line_model")], editor.original_offset)
     ]
     return editor.delete_scored(ranges) > 0
-
-
-def _before_model(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
-    """The rules that run before the line model judges the page (`registry.AFTER_MODEL`)."""
-    return tuple(rule for rule in rules if rule.name not in AFTER_MODEL)
 
 
 def _lacking(text: str) -> int:
