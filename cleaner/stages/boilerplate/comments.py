@@ -143,6 +143,8 @@ def may_head_comment(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(line) > SHORT_LINE:
         return False
+    if _CLOCK.search(stripped) is None and pat.SAYS_WORD.search(stripped) is None:
+        return False  # a header has a time or a "says"; a date line has a time
     return _header_of(stripped) is not None or _is_datetime(stripped)
 
 
