@@ -30,6 +30,8 @@ _WIRE_HINTS = (
 _LINK_ONLY = re.compile(r"\[[^\]\n]+\]\([^)\n]*\)")
 _DATELINE_BLOCKS = 8
 _NAME_LINES = 3
+#: A contact block's lines (phone, e-mail, label, name) are at most this long.
+MAX_CONTACT_CHARS = 120
 
 
 #: A run of blank lines: what separates two blocks (`text.blocks`).
@@ -44,7 +46,12 @@ def _heads_hold_a_wire(text: str) -> bool:
     last = 0  # where the last of the first blocks starts, or later: blank lines before the
     for run in islice(_BLANK_RUN.finditer(text), _DATELINE_BLOCKS):  # first block count too
         last = run.end()
-    head = text[: last + _HEAD]
+    return _holds_a_wire(text[: last + _HEAD])
+
+
+def _holds_a_wire(head: str) -> bool:
+    """Whether `head` has a dateline's punctuation and a wire's name (the cheap test before
+    the dateline pattern, of one block's head or of the stretch all of them lie in)."""
     if "/" not in head and "(" not in head and "--" not in head:
         return False
     head = head.lower()
@@ -57,11 +64,7 @@ def wire_dateline(text: str, opts: RuleOptions) -> list[Deletion]:
         return []
     out = []
     for block in blocks(text)[:_DATELINE_BLOCKS]:
-        head = text[block.start : block.start + _HEAD]
-        if "/" not in head and "(" not in head and "--" not in head:
-            continue
-        head = head.lower()
-        if not any(hint in head for hint in _WIRE_HINTS):
+        if not _holds_a_wire(text[block.start : block.start + _HEAD]):
             continue
         found = pat.WIRE_DATELINE.match(text, block.start, block.end)
         if found and found.end() < block.end:
@@ -72,7 +75,7 @@ def wire_dateline(text: str, opts: RuleOptions) -> list[Deletion]:
 def _contact_kind(stripped: str) -> str | None:
     """'anchor' (phone, e-mail, contact label), 'link' (social/link-only line), 'name' or None,
     for a stripped line."""
-    return None if len(stripped) > 120 else _short_contact_kind(stripped)
+    return None if len(stripped) > MAX_CONTACT_CHARS else _short_contact_kind(stripped)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -91,7 +94,7 @@ def _short_contact_kind(stripped: str) -> str | None:
 
 @lru_cache(maxsize=1 << 14)
 def _is_anchor(stripped: str) -> bool:
-    """Whether a stripped line of at most 120 characters is a phone number, an e-mail address
+    """Whether a stripped line of at most MAX_CONTACT_CHARS is a phone number, an e-mail address
     or a contact label (the `anchor` kind, tested alone by the trigger: most lines are not)."""
     if pat.EMAIL.fullmatch(stripped):
         return True
@@ -141,7 +144,7 @@ def may_anchor_contact(line: str) -> bool:
     block has one, so `press_contact` finds nothing in a text without such a line
     (`registry.Rule.trigger`)."""
     stripped = line.strip()
-    return bool(stripped) and len(stripped) <= 120 and _is_anchor(stripped)
+    return bool(stripped) and len(stripped) <= MAX_CONTACT_CHARS and _is_anchor(stripped)
 
 
 def press_contact(text: str, opts: RuleOptions) -> list[Deletion]:
