@@ -81,6 +81,28 @@ class TextEditor:
         self._rebuild(merged)
         return sum(end - start for start, end, _ in merged)
 
+    def delete_batches(self, batches: Iterable[list[Deletion]]) -> int:
+        """`delete` of each batch in turn, with one rebuild of the text at the end.
+
+        Each batch must lie wholly before the batches given ahead of it (touching allowed),
+        as `guard.label_runs` orders them: deleting those first would not move its offsets,
+        so recording its spans before anything is deleted gives the same spans, in the same
+        order, as one `delete` per batch, while the text and its segment map are rebuilt
+        once instead of once per batch (a line whose link markup went earlier is many
+        touching pieces of the input, each a batch of its own).
+        """
+        merged_all: list[Deletion] = []
+        deleted = 0
+        for batch in batches:
+            merged = _merge(batch, len(self.text))
+            for start, end, rule in merged:
+                self.spans.append(Span(self.stage, rule, self.original_offset(start), self.text[start:end]))
+                deleted += end - start
+            merged_all.extend(merged)
+        if merged_all:
+            self._rebuild(merge_sorted(sorted(merged_all)))
+        return deleted
+
     def delete_scored(self, ranges: Iterable[tuple[int, int, str, float]]) -> int:
         """Delete ranges of the current text, each reported as a span carrying its score.
 

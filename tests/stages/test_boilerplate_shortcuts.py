@@ -5,8 +5,9 @@ lines it has seen (`quiet.QuietLines`, resting on `registry.PER_LINE` and the ru
 triggers), byline patterns a line without a digit cannot match, a caption's word pairs
 looked up in one index per page, line measures kept across the model's rounds, lines and
 blocks built in bulk, whether a text has a short line found without listing them, the
-editor's segments moved in bulk. Each is checked here against the plain computation it
-replaces, on generated pages that mix the material the rules react to.
+editor's segments moved in bulk, a rule's touching pieces deleted with one rebuild. Each is
+checked here against the plain computation it replaces, on generated pages that mix the
+material the rules react to.
 """
 
 from __future__ import annotations
@@ -322,6 +323,33 @@ def test_the_editor_maps_offsets_as_a_segment_walk_does(text: str, rounds: list[
             assert editor.current_offset(pos) == walk.current_offset(pos)
         for pos in range(len(editor.text) + 1):
             assert editor.original_offset(pos) == walk.original_offset(pos)
+
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab \n", max_size=60), deletion_rounds,
+       st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["a", "b"])), max_size=12))
+def test_the_editor_deletes_batches_as_one_delete_per_batch(
+    text: str, earlier: list[list[tuple[int, int, str]]], pieces: list[tuple[int, str]]
+) -> None:
+    """`delete_batches` (one rebuild) leaves the text, spans and segments that one `delete`
+    per batch leaves, on sorted touching pieces grouped by `label_runs` as the stage does."""
+    from cleaner.stages.boilerplate.guard import label_runs
+
+    once, each = TextEditor(text, "s"), TextEditor(text, "s")
+    for deletions in earlier:  # earlier rounds, so that the pieces cross deleted text
+        asked = [(start, start + width, rule) for start, width, rule in deletions]
+        once.delete(asked)
+        each.delete(asked)
+    ranges, pos = [], 0
+    for width, rule in pieces:  # touching and separated pieces, in order
+        if width and pos + width <= len(once.text):
+            ranges.append((pos, pos + width, rule))
+        pos += width if rule == "a" else width + 1
+    batches = label_runs(ranges)
+    deleted = once.delete_batches(batches)
+    assert deleted == sum(each.delete(batch) for batch in batches)
+    assert (once.text, once.spans, once._segments) == (each.text, each.spans, each._segments)
 
 
 #: One footer of each shape `patterns.WIRE_FOOTER` knows, and a SOURCE line.

@@ -262,10 +262,7 @@ def _apply(editor: TextEditor, found: list[Deletion]) -> bool:
     pieces = safe_deletions(editor.text, found)
     if editor.text is not editor.original:
         pieces = contiguous_pieces(pieces, editor.original_offset)
-    deleted = 0
-    for batch in label_runs(pieces):
-        deleted += editor.delete(batch)
-    return deleted > 0
+    return editor.delete_batches(label_runs(pieces)) > 0
 
 
 def _tidy(editor: TextEditor) -> bool:
