@@ -32,6 +32,7 @@ from cleaner.stages.boilerplate import rules_meta as meta
 from cleaner.stages.boilerplate import rules_press as pr
 from cleaner.stages.boilerplate import stage as stage_module
 from cleaner.stages.boilerplate import text as tx
+from cleaner.stages.boilerplate.guard import label_runs
 from cleaner.stages.boilerplate.quiet import QuietLines
 from cleaner.stages.boilerplate.registry import PER_LINE, RULES
 from cleaner.stages.boilerplate.rule_options import COMMENT_POLICIES, RuleOptions
@@ -325,7 +326,6 @@ def test_the_editor_maps_offsets_as_a_segment_walk_does(text: str, rounds: list[
             assert editor.original_offset(pos) == walk.original_offset(pos)
 
 
-
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="ab \n", max_size=60), deletion_rounds,
        st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["a", "b"])), max_size=12))
@@ -334,8 +334,6 @@ def test_the_editor_deletes_batches_as_one_delete_per_batch(
 ) -> None:
     """`delete_batches` (one rebuild) leaves the text, spans and segments that one `delete`
     per batch leaves, on sorted touching pieces grouped by `label_runs` as the stage does."""
-    from cleaner.stages.boilerplate.guard import label_runs
-
     once, each = TextEditor(text, "s"), TextEditor(text, "s")
     for deletions in earlier:  # earlier rounds, so that the pieces cross deleted text
         asked = [(start, start + width, rule) for start, width, rule in deletions]
