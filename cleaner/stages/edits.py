@@ -75,9 +75,7 @@ class TextEditor:
         if not merged:
             return 0
         if record:
-            for start, end, rule in merged:
-                piece = self.text[start:end]
-                self.spans.append(Span(self.stage, rule, self.original_offset(start), piece))
+            self._record(merged)
         self._rebuild(merged)
         return sum(end - start for start, end, _ in merged)
 
@@ -92,16 +90,18 @@ class TextEditor:
         touching pieces of the input, each a batch of its own).
         """
         merged_all: list[Deletion] = []
-        deleted = 0
         for batch in batches:
             merged = _merge(batch, len(self.text))
-            for start, end, rule in merged:
-                self.spans.append(Span(self.stage, rule, self.original_offset(start), self.text[start:end]))
-                deleted += end - start
+            self._record(merged)
             merged_all.extend(merged)
         if merged_all:
             self._rebuild(merge_sorted(sorted(merged_all)))
-        return deleted
+        return sum(end - start for start, end, _ in merged_all)
+
+    def _record(self, merged: list[Deletion]) -> None:
+        """Report each merged range of the current text as a span, at its original offset."""
+        for start, end, rule in merged:
+            self.spans.append(Span(self.stage, rule, self.original_offset(start), self.text[start:end]))
 
     def delete_scored(self, ranges: Iterable[tuple[int, int, str, float]]) -> int:
         """Delete ranges of the current text, each reported as a span carrying its score.
