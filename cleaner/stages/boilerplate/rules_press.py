@@ -43,8 +43,10 @@ def _heads_hold_a_wire(text: str) -> bool:
     """Whether the text where the first blocks' heads can lie holds a wire's name and a
     dateline's punctuation: a cheap test over that stretch alone (the rule runs again on
     every text a deletion leaves, and building the blocks of a long page costs more)."""
-    last = 0  # where the last of the first blocks starts, or later: blank lines before the
-    for run in islice(_BLANK_RUN.finditer(text), _DATELINE_BLOCKS):  # first block count too
+    # Where the last of the first blocks starts, or later: a run of blank lines before the
+    # first block counts as a separator too, which can only move `last` further on.
+    last = 0
+    for run in islice(_BLANK_RUN.finditer(text), _DATELINE_BLOCKS):
         last = run.end()
     return _holds_a_wire(text[: last + _HEAD])
 
