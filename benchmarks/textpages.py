@@ -16,15 +16,19 @@ as JSONL with its url, and cleaned by:
   row names the installed version: the peers' environment of benchmarks/README.md has 2.2).
 
 Scores: the AEB shingle metric (pages pooled: macro P and R over pages, F1 of the two) and
-WCXB's word F1, pooled and per page type. Then speed: `boilerplate` + `quality` in one
+WCXB's word F1, pooled and per page type. Then the trafilatura-eval pages of held-out
+domains (mostly German, 20-30% other languages), flattened the same ways and scored by the
+set's own snippets (`--no-eval` skips them). Then speed: `boilerplate` + `quality` in one
 process against datatrove's C4 filter (its defaults) on the same texts, interleaved, best
 of `--repeat`, CPU seconds per MB, and the slowest page in ms per 100 KB (C4 with
 `min_num_sentences: -1`: its sentence count needs spaCy and would only slow it down).
 
     python benchmarks/textpages.py                  # both flavours, every tool installed
     python benchmarks/textpages.py --flavours blocks --repeat 1
+    python benchmarks/textpages.py --flavours markdownify,inscriptis --no-speed   # unseen flatteners
 
-Needs html2text (the markdown flavour) and datatrove (the C4 rows; skipped when absent).
+Needs html2text (the markdown flavour) and datatrove (the C4 rows; skipped when absent);
+the flavours no training used (`pages.flatten.UNSEEN`) need markdownify and inscriptis.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pages import corpus, dataset, metrics  # noqa: E402
+from pages import corpus, dataset, flatten, metrics  # noqa: E402
 
 WORK = corpus.BENCH / "textpages"
 FLAVOURS = ("blocks", "markdown")
@@ -54,7 +58,9 @@ SLOWEST_MS_PER_100KB = 50.0
 
 
 def held_out_pages(flavours: tuple[str, ...]) -> dict[str, list[dataset.FlatPage]]:
-    built = dataset.build(dataset_flavours())
+    trained = dataset_flavours()
+    unseen = tuple(f for f in flavours if f not in trained)
+    built = dataset.build(trained) + (dataset.build(unseen) if unseen else [])
     by_flavour: dict[str, list[dataset.FlatPage]] = defaultdict(list)
     for page in built:
         if page.held_out and page.flavour in flavours:
@@ -142,6 +148,45 @@ def corpus_pages(pages: list[dataset.FlatPage]) -> list[corpus.Page]:
     found = [p for p in corpus.wcxb_pages() if p.id in wanted]
     found += [p for p in corpus.aeb_pages() if p.id in wanted]
     return found
+
+
+# --- trafilatura-eval: other languages, the set's own snippet metric ------------------------
+
+
+def eval_section(flavours: tuple[str, ...], c4, with_trafilatura: bool) -> list[str]:
+    """The trafilatura-eval pages of held-out domains (mostly German, 20-30% other
+    languages; no gold text, so they are scored by the set's own snippets: what must and
+    must not appear), flattened like the WCXB/AEB pages, through the same tools."""
+    from html_quality import Page as SnippetPage
+    from html_quality import score_eval
+
+    held = [p for p in corpus.eval_pages() if p.held_out]
+    snippet_pages = [SnippetPage(p.id, p.url, "", with_=p.with_, without=p.without) for p in held]
+    columns: dict[str, dict[str, str]] = {}
+    for flavour in flavours:
+        flat = [dataset.FlatPage(p.id, p.dataset, p.page_type, p.domain, p.url, flavour, True,
+                                 flatten.FLAVOURS[flavour](p.html), "", []) for p in held]
+        source = write_input(flat, WORK / "eval" / flavour / "input")
+        outputs: dict[str, dict[str, str]] = {"nothing": {p.id: p.text for p in flat}}
+        if c4 is not None:
+            outputs["c4 lines"] = c4_clean(c4, flat)
+        for name, config in (("encoding+boilerplate", "stages: [encoding, boilerplate]\n"), ("default pipeline", None)):
+            outputs[name] = clean_run(source, WORK / "eval" / flavour / name.replace("+", "_").replace(" ", "_"), config)[0]
+        for name, texts in outputs.items():
+            columns.setdefault(name, {})[flavour] = _snippet_cells(score_eval(snippet_pages, [texts.get(p.id, "") for p in held]))
+    if with_trafilatura:
+        import trafilatura
+
+        traf = score_eval(snippet_pages, [trafilatura.extract(p.html) or "" for p in held])
+        columns[f"trafilatura {_version('trafilatura')} (HTML)"] = {f: _snippet_cells(traf) for f in flavours}
+    header = ["cleaner", *(f"{f}: P / R / F1" for f in flavours)]
+    rows = [[name, *(cells[f] for f in flavours)] for name, cells in columns.items()]
+    return [f"## trafilatura-eval: {len(held)} held-out pages, {len({p.domain for p in held})} domains "
+            "(snippet metric)", "", table(header, rows)]
+
+
+def _snippet_cells(score) -> str:
+    return f"{score.precision:.3f} / {score.recall:.3f} / {score.f1:.3f}"
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -244,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--no-trafilatura", action="store_true")
     parser.add_argument("--speed-only", action="store_true", help="only the speed comparison")
+    parser.add_argument("--no-eval", action="store_true", help="skip the trafilatura-eval (other languages) table")
     args = parser.parse_args(argv)
     if not corpus.available():
         print("../shared/data is absent; nothing to measure", file=sys.stderr)
@@ -255,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for flavour in () if args.speed_only else flavours:
         pages = by_flavour[flavour]
-        print(f"\n## {flavour}: {len(pages)} held-out pages, {len({p.domain for p in pages})} domains\n")
+        unseen = " (a flattener the line model was never trained on)" if flavour in flatten.UNSEEN else ""
+        print(f"\n## {flavour}{unseen}: {len(pages)} held-out pages, {len({p.domain for p in pages})} domains\n")
         source = write_input(pages, WORK / flavour / "input")
         outputs: dict[str, dict[str, str]] = {"nothing": {p.id: p.text for p in pages}}
         if c4 is not None:
@@ -281,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"every page type above the C4 line filter: {'PASS' if not worse else 'FAIL ' + ', '.join(worse)}")
             failed |= bool(worse)
         failed |= not ok
+    if not args.speed_only and not args.no_eval:
+        print()
+        print("\n".join(eval_section(flavours, c4, not args.no_trafilatura)))
     if not args.no_speed:
         print()
         print("\n".join(speed(by_flavour[flavours[0]], args.repeat)))

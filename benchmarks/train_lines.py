@@ -48,12 +48,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pages import dataset, metrics, titles  # noqa: E402
+from pages import dataset, flatten, metrics, titles  # noqa: E402
 
 from cleaner.stages.boilerplate import line_features as lf  # noqa: E402
 from cleaner.stages.boilerplate import line_model  # noqa: E402
 
 FLAVOURS = ("blocks", "blank", "markdown", "resiliparse")
+#: The unseen flatteners stay out of training: they measure how the model does on a new one.
+assert not set(FLAVOURS) & set(flatten.UNSEEN)
 #: Pages with human gold, and trafilatura-eval pages with trafilatura's text as silver gold.
 DATASETS = ("wcxb", "aeb")
 SILVER = "eval"

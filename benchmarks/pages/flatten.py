@@ -14,6 +14,13 @@ depend on one of them:
   pages in ../shared/seeds;
 - `resiliparse`: resiliparse's `extract_plain_text(main_content=False)` (bullets, indents),
   when resiliparse is installed.
+
+Two more flavours are never used in training (`UNSEEN`): they show how the stage does on a
+flattener it has not seen, as the pages it will meet come from flatteners nobody here chose:
+
+- `markdownify`: markdownify's Markdown (ATX headings, `*` bullets, links kept), with
+  script, style, noscript and template content removed first as scrapers do;
+- `inscriptis`: inscriptis's text rendering (tables laid out in columns, indented lists).
 """
 
 from __future__ import annotations
@@ -130,9 +137,37 @@ def resiliparse(html: str) -> str:
     return extract_plain_text(html, main_content=False, alt_texts=False).strip()
 
 
+_SCRIPTS = re.compile(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>")
+
+
+def markdownify(html: str) -> str:
+    """markdownify's Markdown of the whole page (never trained on, see `UNSEEN`)."""
+    import markdownify as md
+
+    try:
+        text = md.markdownify(_SCRIPTS.sub("", html), heading_style="ATX")
+    except Exception:  # a converter's crash on broken markup leaves the page empty
+        return ""
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def inscriptis(html: str) -> str:
+    """inscriptis's text rendering of the whole page (never trained on, see `UNSEEN`)."""
+    from inscriptis import get_text
+
+    try:
+        return get_text(html).strip()
+    except Exception:  # as above
+        return ""
+
+
 FLAVOURS: dict[str, Callable[[str], str]] = {
     "blocks": blocks,
     "blank": blank,
     "markdown": markdown,
     "resiliparse": resiliparse,
+    "markdownify": markdownify,
+    "inscriptis": inscriptis,
 }
+#: Flatteners the line model is never trained on (benchmarks/train_lines.py must not use them).
+UNSEEN = ("markdownify", "inscriptis")
