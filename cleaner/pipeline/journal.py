@@ -12,6 +12,12 @@ from the replayed results, the global stages decide again from the replayed sket
 (their decisions depend on nothing else), so a resumed run writes the bytes a run that was
 never interrupted writes.
 
+A batch's result is written once: the worker that ran the batch pickles it into the journal
+folder under a pending name (`Journal.pending`, see `spool`) and sends back only that name
+(`Spooled`); the main process loads it from there and, when it accepts it, renames it to
+the journal name. So the main process never pickles a result a second time, and on a
+cluster a result does not travel through the object store to the main process.
+
 A journal belongs to one job: `run.json` in the work folder names the config (the digest
 the manifest holds, plus the batch and read task sizes, since they decide which records a
 task holds), the input
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +48,22 @@ def identity(config: dict[str, Any], files: list[InputFile], limit: int | None) 
             "input_fingerprint": input_fingerprint(files), "input_files": len(files), "limit": limit}
 
 
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    """A task result that a worker wrote to `path` (see `spool`) instead of sending it back."""
+
+    path: str
+
+
+def spool(path: str, result: Any) -> Spooled:
+    """Worker side: write `result` to `path` atomically (a retried task rewrites it whole)."""
+    partial = path + ".partial"
+    with open(partial, "wb") as sink:
+        pickle.dump(result, sink, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+    return Spooled(path)
+
+
 class Journal:
     """The accepted results of one run, by step (`read`, `pass1`, `pass2`, ...) and task index."""
 
@@ -53,14 +76,27 @@ class Journal:
     def _path(self, step: str, n: int) -> Path:
         return self.folder / f"{step}-{n:07d}.pkl"
 
-    def record(self, step: str, n: int, result: Any) -> None:
-        """Keep `result` of task `n` of `step`; it survives the run being killed."""
+    def pending(self, step: str, n: int) -> str:
+        """Where a worker spools the result of task `n` of `step` (not yet accepted: a
+        resumed run ignores it)."""
+        return str(self._path(step, n).with_suffix(".pending"))
+
+    def record(self, step: str, n: int, result: Any, spooled: Spooled | None = None) -> None:
+        """Keep `result` of task `n` of `step`; it survives the run being killed. When
+        `spooled` holds that very result (as a worker wrote it), the file is renamed into
+        place rather than `result` pickled again."""
         path = self._path(step, n)
-        partial = path.with_suffix(".partial")
-        with open(partial, "wb") as sink:
-            pickle.dump(result, sink, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
+        if spooled is not None:
+            os.replace(spooled.path, path)
+        else:
+            spool(str(path), result)
         self.recorded += 1
+
+    @staticmethod
+    def unspool(spooled: Spooled) -> Any:
+        """The result a worker spooled (the file stays until `record` takes it)."""
+        with open(spooled.path, "rb") as source:
+            return pickle.load(source)
 
     def finished(self, step: str) -> int:
         """How many tasks of `step`, from the first on, have a recorded result."""

@@ -33,13 +33,13 @@ from cleaner.pipeline.failed import failed_batch_result
 from cleaner.pipeline.framing import Chunk, Framed, ReadTask, plan_reads, unread
 from cleaner.pipeline.ids import IdRegistry
 from cleaner.pipeline.intermediate import IntermediateWriter, read_parcels
-from cleaner.pipeline.journal import Journal, identity
+from cleaner.pipeline.journal import Journal, Spooled, identity
 from cleaner.pipeline.memory import release_free_memory, tame_allocators
 from cleaner.pipeline.sinks import OutputSinks
 from cleaner.pipeline.source import ReadCounts, batched
 from cleaner.pipeline.stats import StageStats, merge_all
 from cleaner.pipeline.tasks import BatchResult, BatchTask, FilterBatch, ParcelBatch, ReadBatch
-from cleaner.pipeline.worker import StageRunner, init_worker, run_batch, run_read
+from cleaner.pipeline.worker import Journaled, StageRunner, init_worker, run_batch, run_read
 from cleaner.stages.base import Decisions, DocKey, GlobalStage
 
 log = logging.getLogger(__name__)
@@ -286,14 +286,10 @@ class _Run:
                 raise RuntimeError(f"journal bug: batch {n} of {step} repeats ids it was accepted without")
             self._take(task, result, parked, collector)
         submitted: deque[BatchTask] = deque()
-        for n, result in enumerate(executor.map(run_batch, _remembered(tasks, submitted)), start=done):
+        journaled = self._journaled(step, done, tasks, submitted)
+        for n, outcome in enumerate(executor.map(run_batch, journaled), start=done):
             task = submitted.popleft()
-            if isinstance(result, TaskFailed):
-                result = failed_batch_result(task, result.reason)
-            elif isinstance(task, ReadBatch):
-                result = self._with_unique_ids(executor, task, result)
-            self.journal.record(step, n, result)
-            self._take(task, result, parked, collector)
+            self._take(task, self._accept(executor, step, n, task, outcome), parked, collector)
         next_items: Iterator[Any] = iter(())
         if parked is not None:
             self._parked = parked.close()
@@ -329,8 +325,33 @@ class _Run:
             collector.add(keys, result.sketch)
         self.progress.advance(result.size)
 
-    def _with_unique_ids(self, executor, task: ReadBatch, result: BatchResult) -> BatchResult:
-        """`result`, or the batch run again if it reuses ids of earlier batches (rare).
+    def _journaled(self, step: str, start: int, tasks: Iterator[BatchTask],
+                   submitted: deque[BatchTask]) -> Iterator[Journaled]:
+        """`tasks` from task `start` on, each remembered in `submitted` as the executor takes
+        it (results come back in the same order, so the oldest remembered task is the one a
+        result belongs to) and sent with the journal name its worker spools the result to."""
+        for n, task in enumerate(tasks, start=start):
+            submitted.append(task)
+            yield Journaled(task, self.journal.pending(step, n))
+
+    def _accept(self, executor, step: str, n: int, task: BatchTask,
+                outcome: Spooled | BatchResult | TaskFailed) -> BatchResult:
+        """The result of task `n` of `step` as the run keeps it, in the journal before the
+        run goes on: the spooled file renamed into place, or (a failed task, a rerun that
+        failed) the error rows made here, pickled."""
+        if isinstance(outcome, TaskFailed):
+            result, spooled = failed_batch_result(task, outcome.reason), None
+        else:
+            result, spooled = self._opened(outcome)
+            if isinstance(task, ReadBatch):
+                result, spooled = self._with_unique_ids(executor, step, n, task, result, spooled)
+        self.journal.record(step, n, result, spooled)
+        return result
+
+    def _with_unique_ids(self, executor, step: str, n: int, task: ReadBatch, result: BatchResult,
+                         spooled: Spooled | None) -> tuple[BatchResult, Spooled | None]:
+        """`result`, or the batch run again if it reuses ids of earlier batches (rare); with
+        the spooled file that holds the result returned, if any.
 
         Each rerun marks the ids the previous attempt reused as taken; a worker never emits
         a taken id, so the taken set grows every round and the loop ends (a renamed id can
@@ -338,10 +359,18 @@ class _Run:
         worker hangs or dies twice gives the batch's records as error rows."""
         while not self.ids.add_new(result.doc_ids):
             task = replace(task, taken=task.taken | self.ids.taken(result.doc_ids))
-            result = executor.run_one(run_batch, task)
-            if isinstance(result, TaskFailed):
-                return failed_batch_result(task, result.reason)
-        return result
+            outcome = executor.run_one(run_batch, Journaled(task, self.journal.pending(step, n)))
+            if isinstance(outcome, TaskFailed):
+                return failed_batch_result(task, outcome.reason), None
+            result, spooled = self._opened(outcome)
+        return result, spooled
+
+    def _opened(self, outcome: Spooled | BatchResult) -> tuple[BatchResult, Spooled | None]:
+        """A worker's result (loaded from the journal folder if it was spooled there) and
+        the spooled file, if any."""
+        if isinstance(outcome, Spooled):
+            return self.journal.unspool(outcome), outcome
+        return outcome, None
 
     def _tasks(self, index: int, items, decisions: Decisions | None, parked: IntermediateWriter | None) -> Iterator[BatchTask]:
         """Batches of the first pass's reader items, or the parked parcels of a later pass
@@ -424,14 +453,6 @@ def final_pass_filters(runner: StageRunner) -> bool:
         return False
     stage = runner.stages[last.apply_global]
     return isinstance(stage, GlobalStage) and stage.drops_only
-
-
-def _remembered(tasks: Iterator[BatchTask], submitted: deque[BatchTask]) -> Iterator[BatchTask]:
-    """`tasks`, each appended to `submitted` as the executor takes it (results come back in
-    the same order, so the oldest remembered task is the one a result belongs to)."""
-    for task in tasks:
-        submitted.append(task)
-        yield task
 
 
 def _peak_rss_mb() -> float:

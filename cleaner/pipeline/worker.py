@@ -42,6 +42,7 @@ from cleaner.pipeline.final_filter import filter_rows
 from cleaner.pipeline.framing import Framed, ReadTask, frame
 from cleaner.pipeline.ids import reject_repeated_ids
 from cleaner.pipeline.intermediate import pack
+from cleaner.pipeline.journal import Spooled, spool
 from cleaner.pipeline.memory import keep_pandas_out, relax_collector, tame_allocators
 from cleaner.pipeline.plan import Segment, global_flags, plan_segments
 from cleaner.pipeline.stats import StageStats
@@ -343,9 +344,20 @@ def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def run_batch(task: BatchTask) -> BatchResult:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Journaled:
+    """A batch task whose result the worker writes to `path`, a pending name in the run's
+    journal, and does not send back (see `cleaner.pipeline.journal`)."""
+
+    task: BatchTask
+    path: str
+
+
+def run_batch(task: BatchTask | Journaled) -> BatchResult | Spooled:
     """Entry point called by executors (module-level so it pickles by reference)."""
     assert _RUNNER is not None, "init_worker was not called in this process"
+    if isinstance(task, Journaled):
+        return spool(task.path, _RUNNER.run_batch(task.task))
     return _RUNNER.run_batch(task)
 
 
