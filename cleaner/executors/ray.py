@@ -1,10 +1,11 @@
 """The Ray executor: the local executor's contract, run by Ray actors on a cluster.
 
 Each actor calls the pipeline's worker initialiser once (the stages are built once per
-actor, as in a pool worker) and then runs batches. Batches and results travel through Ray's
-object store. `map` keeps at most `window` batches in flight and yields results strictly in
-submission order, as `LocalExecutor.map` does, so a run's outputs are byte-identical to a
-local run's whatever the number of actors (tested).
+actor, as in a pool worker) and then runs batches. Batches travel through Ray's object
+store; a batch's result does not: the actor spools it into the run's journal and sends back
+only its name (`cleaner.pipeline.journal`). `map` keeps at most `window` batches in flight
+and yields results strictly in submission order, as `LocalExecutor.map` does, so a run's
+outputs are byte-identical to a local run's whatever the number of actors (tested).
 
 What a cluster of several machines needs: cleaner installed on every node, and the input
 and the output folder on storage every node mounts at the same paths: the workers read the

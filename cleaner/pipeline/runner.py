@@ -1,8 +1,9 @@
 """`clean run` as a library call: read, process in passes, write, check, swap in.
 
-The runner is the only writer. Workers receive batches in input order and return outcomes in
-the same order, so every output file has the same content in the same order whatever the
-worker count. Before the output folder is swapped in, the run checks its own bookkeeping:
+The runner is the only writer of the outputs. Workers receive batches in input order and
+return outcomes in the same order (each spooled into the run's journal, see
+`cleaner.pipeline.journal`), so every output file has the same content in the same order
+whatever the worker count. Before the output folder is swapped in, the run checks its own bookkeeping:
 every record read is exactly once kept, removed or errored.
 """
 
