@@ -1,6 +1,6 @@
 """How cleaner scales with the number of documents: 100k against 1M, one machine.
 
-    python benchmarks/scale.py [--sizes 100000 1000000] [--workers 2] [--stages dedup] [--ray]
+    python benchmarks/scale.py [--sizes 100000 1000000] [--workers 2] [--stages dedup] [--ray [--ray-size N]]
 
 Generates, once (cached under .bench/scale/), a corpus of N documents made of 4-8 real prose
 paragraphs each (../shared/data/prose-paragraphs; about 2.4 KB a document), with 10% of
@@ -15,8 +15,9 @@ the document's exact 5-gram Jaccard to its `duplicate_of` is >= 0.8; recall over
 planted pairs at >= 0.8).
 
 The issue's targets: driver peak RSS flat (within 10%) from 100k to 1M; total peak RSS and
-wall time per document within 1.2x; dedup F1 unchanged; with `--ray`, the first size on a
-2-node loopback Ray cluster at least 0.85x the local pool's throughput.
+wall time per document within 1.2x; dedup F1 unchanged; with `--ray`, the first size (or
+`--ray-size`) on a 2-node loopback Ray cluster at least 0.85x the local pool's throughput.
+Each is printed as PASS or FAIL after the table; the exit code is 1 when one fails.
 """
 
 from __future__ import annotations
@@ -157,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600.0)
     parser.add_argument("--ray", action="store_true", help="also run the first size on a Ray cluster of "
                         "two one-CPU raylets on loopback (ray.cluster_utils), -w 2, against the local pool")
+    parser.add_argument("--ray-size", type=int, help="the size run on Ray (default: the first of --sizes)")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.generate:
@@ -171,7 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, __file__, "--generate", str(n)], check=True)
     rows = [run(n, BENCH / f"docs-{n}", args) for n in args.sizes]
     if args.ray:
-        rows.append(_on_loopback_cluster(args.sizes[0], args))
+        ray_size = args.ray_size or args.sizes[0]
+        if ray_size not in args.sizes:
+            raise SystemExit(f"--ray-size {ray_size} is not one of --sizes {args.sizes}")
+        rows.append(_on_loopback_cluster(ray_size, args))
     base = rows[0]
     print(f"stages: [{args.stages}], -w {args.workers}; ratios against {base['docs']:,} documents\n")
     print("| documents | where | wall s | µs/doc (x) | peak RSS MB (x) | driver RSS MB (x) | driver CPU s | removed | P | R | F1 |")
@@ -184,7 +189,34 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['peak_rss_mb']:.0f} ({r['peak_rss_mb'] / base['peak_rss_mb']:.2f}) | "
               f"{driver:.0f} ({driver / (base['driver_rss_mb'] or 1):.2f}) | {r['driver_cpu_s']:.1f} | {r['removed']:,} | "
               f"{r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} |")
-    return 0
+    verdicts = targets(rows)
+    print()
+    print("\n".join(f"{name}: {'PASS' if ok else 'FAIL'}" for name, ok in verdicts))
+    return 0 if all(ok for _, ok in verdicts) else 1
+
+
+def targets(rows: list[dict]) -> list[tuple[str, bool]]:
+    """The issue's targets over the local runs (smallest against largest) and the Ray run
+    against the local run of its size."""
+    local = sorted((r for r in rows if r["where"] == "local pool"), key=lambda r: r["docs"])
+    small, large = local[0], local[-1]
+    span = f"{small['docs']:,} -> {large['docs']:,}"
+    per_doc = (large["wall_s"] / large["docs"]) / (small["wall_s"] / small["docs"])
+    driver = (large["driver_rss_mb"] or 0.0) / (small["driver_rss_mb"] or 1.0)
+    verdicts = [
+        (f"driver peak RSS {span} within 1.10x ({driver:.2f}x)", driver <= 1.10),
+        (f"peak RSS of the tree {span} within 1.2x ({large['peak_rss_mb'] / small['peak_rss_mb']:.2f}x)",
+         large["peak_rss_mb"] <= 1.2 * small["peak_rss_mb"]),
+        (f"wall time per document {span} within 1.2x ({per_doc:.2f}x)", per_doc <= 1.2),
+        (f"dedup F1 unchanged ({min(r['f1'] for r in rows):.4f} - {max(r['f1'] for r in rows):.4f})",
+         max(r["f1"] for r in rows) - min(r["f1"] for r in rows) <= 0.001),
+    ]
+    for r in rows:
+        if r["where"] != "local pool":
+            same = next(x for x in local if x["docs"] == r["docs"])
+            ratio = same["wall_s"] / r["wall_s"]
+            verdicts.append((f"Ray at {r['docs']:,} at least 0.85x the local pool's throughput ({ratio:.2f}x)", ratio >= 0.85))
+    return verdicts
 
 
 if __name__ == "__main__":
