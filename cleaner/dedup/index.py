@@ -2,9 +2,9 @@
 
 Workers call `sketch_documents` on each batch; the main process feeds the sketches to a
 `DocumentIndex` in input order and calls `finish` once. The index keeps per document only
-fixed-size numpy rows (exact key, band keys, a few counters); shingle sets go to a spill
-file under the work folder and are read back with pread for exact verification only for
-candidate pairs. 50k documents of ~725 words take ~10 MB of memory and ~140 MB of disk.
+fixed-size numpy rows (exact key, a few counters); band keys go to a file per band under
+the work folder, read back one band at a time to find candidates, and shingle sets to a
+spill file, read back with pread for exact verification only for candidate pairs. 50k documents of ~725 words take ~10 MB of memory and ~140 MB of disk.
 
 Steps in `finish`: exact groups by the 128-bit key (best-ranked copy stays), LSH candidates
 among the remaining documents (`lsh.candidate_pairs`), then star clustering in
@@ -25,7 +25,7 @@ import numpy as np
 
 from cleaner.dedup import clusters, kernels, lsh
 from cleaner.dedup.runtime import Clock
-from cleaner.dedup.spill import Growable, SpillFile, check_capacity
+from cleaner.dedup.spill import ColumnSpill, Growable, SpillFile, check_capacity
 
 VERIFY_CHOICES = ("exact", "signature")
 
@@ -133,7 +133,7 @@ class DocumentIndex:
         self._words = Growable(np.int64)
         self._scores = Growable(np.float64)
         self._exact: list[np.ndarray] = []
-        self._bands: list[np.ndarray] = []
+        self._bands = ColumnSpill(Path(workdir) / f"dedup-bands-{os.getpid()}-{id(self):x}", config.layout()[0])
         self._signatures: list[np.ndarray] = []
         self._sets = SpillFile(Path(workdir) / f"dedup-sets-{os.getpid()}-{id(self):x}.u32")
         self._sketch_seconds = 0.0
@@ -157,11 +157,12 @@ class DocumentIndex:
         self._sketch_seconds += sketch.seconds
 
     def finish(self) -> DocResult:
-        """Decide every document; the spill file is deleted afterwards."""
+        """Decide every document; the spill files are deleted afterwards."""
         try:
             return self._finish()
         finally:
             self._sets.close()
+            self._bands.close()
 
     def _finish(self) -> DocResult:
         cfg, n = self.config, len(self.ids)
@@ -172,8 +173,7 @@ class DocumentIndex:
         keys = np.concatenate(self._exact) if self._exact else np.zeros((0, 2), np.uint64)
         leader = clusters.exact_groups(keys, rank, eligible) if cfg.exact else np.full(n, -1, np.int64)
         clock.lap("exact")
-        bands = np.concatenate(self._bands) if self._bands else np.zeros((0, 1), np.uint64)
-        left, right = lsh.candidate_pairs(bands, rank, eligible & (leader < 0), cfg.max_partners)
+        left, right = lsh.candidate_pairs(self._bands.columns(), rank, eligible & (leader < 0), cfg.max_partners)
         clock.lap("candidates")
         owner, similarity, checked = self._verify_and_cluster(left, right, rank)
         verified = int((owner >= 0).sum())

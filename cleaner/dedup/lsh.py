@@ -17,6 +17,7 @@ not 500k.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -128,16 +129,18 @@ def pairs_from_runs(keys: np.ndarray, rank: np.ndarray, max_partners: int,
     return better.astype(np.int64, copy=False), worse.astype(np.int64, copy=False)
 
 
-def candidate_pairs(keys: np.ndarray, rank: np.ndarray, eligible: np.ndarray,
+def candidate_pairs(keys: np.ndarray | Iterable[np.ndarray], rank: np.ndarray, eligible: np.ndarray,
                     max_partners: int) -> tuple[np.ndarray, np.ndarray]:
-    """Unique candidate pairs (better, worse) over all bands of `keys` (n, bands).
+    """Unique candidate pairs (better, worse) over all bands of `keys`: an (n, bands) array,
+    or its columns one band at a time (the dedup index reads them from disk, so that only
+    one band is in memory).
 
     Only `eligible` items take part (exact-duplicate copies and empty texts do not).
     """
     items = np.flatnonzero(eligible)
     parts = []
-    for b in range(keys.shape[1]):
-        better, worse = pairs_from_runs(keys[items, b], rank[items], max_partners)
+    for column in keys.T if isinstance(keys, np.ndarray) else keys:
+        better, worse = pairs_from_runs(column[items], rank[items], max_partners)
         parts.append((items[better].astype(np.uint64) << np.uint64(32)) | items[worse].astype(np.uint64))
     packed = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
     packed = sorted_unique(packed)

@@ -6,7 +6,8 @@ per-item offsets stay in memory. `PartitionedKeys` spreads uint64 keys over a fe
 their top bits so that each partition can be sorted on its own (an external sort without
 the merge: equal keys always land in the same partition). `PartitionedRows` does the same
 for rows of several uint64 columns, grouped by their first column and read back as written.
-`StringSpill` keeps strings (document ids, site names) on disk, read back by index.
+`ColumnSpill` keeps the columns of a uint64 matrix (band keys) in a file each, read back one
+at a time. `StringSpill` keeps strings (document ids, site names) on disk, read back by index.
 """
 
 from __future__ import annotations
@@ -209,6 +210,49 @@ class PartitionedRows:
     def close(self) -> None:
         """Close and delete the files."""
         self._keys.close()
+
+
+class ColumnSpill:
+    """Rows of `width` uint64 columns appended in batches, each column in a file of its own,
+    read back one column at a time: the dedup index's band keys, of which candidate
+    generation needs one band at a time (18 bands of 1M documents are 144 MB in memory)."""
+
+    def __init__(self, folder: Path, width: int) -> None:
+        if width < 1:
+            raise ValueError(f"width must be at least 1, got {width}")
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._files = [open(self._path(c), "w+b") for c in range(width)]
+        self.rows = 0
+
+    def _path(self, column: int) -> Path:
+        return self.folder / f"column-{column:03d}.u64"
+
+    def append(self, rows: np.ndarray) -> None:
+        """Append rows, an (n, width) array."""
+        rows = np.asarray(rows, dtype=np.uint64)
+        if rows.ndim != 2 or rows.shape[1] != len(self._files):
+            raise ValueError(f"expected rows of {len(self._files)} columns, got shape {rows.shape}")
+        for c, f in enumerate(self._files):
+            f.write(np.ascontiguousarray(rows[:, c]).tobytes())
+        self.rows += len(rows)
+
+    def columns(self) -> Iterator[np.ndarray]:
+        """Each column in full, in order; one at a time in memory."""
+        for f in self._files:
+            f.flush()
+            f.seek(0)
+            yield np.fromfile(f, dtype=np.uint64)
+
+    def close(self) -> None:
+        """Close and delete the files."""
+        for c, f in enumerate(self._files):
+            f.close()
+            self._path(c).unlink(missing_ok=True)
+        try:
+            self.folder.rmdir()
+        except OSError:
+            pass
 
 
 class StringSpill:

@@ -79,3 +79,15 @@ def test_ineligible_items_make_no_pairs() -> None:
     keys = np.zeros((4, 2), dtype=np.uint64)
     left, right = lsh.candidate_pairs(keys, np.arange(4), np.array([True, False, True, True]), max_partners=8)
     assert sorted(zip(left.tolist(), right.tolist())) == [(0, 2), (0, 3), (2, 3)]
+
+
+def test_bands_given_one_column_at_a_time_make_the_same_pairs() -> None:
+    """What the dedup index passes (band columns read from disk) equals the whole matrix."""
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 6, size=(400, 9)).astype(np.uint64) * np.uint64(2**40)
+    rank = rng.permutation(400)
+    eligible = rng.random(400) < 0.9
+    whole = lsh.candidate_pairs(keys, rank, eligible, max_partners=5)
+    columns = lsh.candidate_pairs((keys[:, b].copy() for b in range(9)), rank, eligible, max_partners=5)
+    assert len(whole[0]) > 1000
+    assert np.array_equal(whole[0], columns[0]) and np.array_equal(whole[1], columns[1])

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaner.dedup.spill import Growable, PartitionedKeys, SpillFile
+from cleaner.dedup.spill import ColumnSpill, Growable, PartitionedKeys, SpillFile
 from cleaner.errors import CleanerError
 
 
@@ -73,3 +73,20 @@ def test_an_index_past_its_capacity_stops_the_run_instead_of_mixing_keys(
         collect(stage, [f"d{i}" for i in range(8)], texts, tmp_path, batch=2)
     assert "split the input" in caught.value.hint
     spill.check_capacity(5, "documents", "dedup")  # at the limit is fine
+
+
+def test_column_spill_reads_back_each_column_of_the_batches_appended(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    batches = [rng.integers(0, 2**63, size=(n, 5), dtype=np.uint64) for n in (7, 0, 300, 1)]
+    spill = ColumnSpill(tmp_path / "bands", 5)
+    for batch in batches:
+        spill.append(batch)
+    whole = np.concatenate(batches)
+    columns = list(spill.columns())
+    assert spill.rows == len(whole) and len(columns) == 5
+    for c, column in enumerate(columns):
+        assert np.array_equal(column, whole[:, c])
+    with pytest.raises(ValueError, match="5 columns"):
+        spill.append(whole[:, :4])
+    spill.close()
+    assert not (tmp_path / "bands").exists()
