@@ -4,7 +4,8 @@ Workers call `sketch_documents` on each batch; the main process feeds the sketch
 `DocumentIndex` in input order and calls `finish` once. The index keeps per document only
 fixed-size numpy rows (exact key, a few counters); band keys go to a file per band under
 the work folder, read back one band at a time to find candidates, and shingle sets to a
-spill file, read back with pread for exact verification only for candidate pairs. 50k documents of ~725 words take ~10 MB of memory and ~140 MB of disk.
+spill file, read back with pread for exact verification only for candidate pairs. 50k
+documents of ~725 words take ~10 MB of memory and ~140 MB of disk.
 
 Steps in `finish`: exact groups by the 128-bit key (best-ranked copy stays), LSH candidates
 among the remaining documents (`lsh.candidate_pairs`), then star clustering in

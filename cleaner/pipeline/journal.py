@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,9 @@ class Spooled:
 
 
 def spool(path: str, result: Any) -> Spooled:
-    """Worker side: write `result` to `path` atomically (a retried task rewrites it whole)."""
-    partial = path + ".partial"
+    """Worker side: write `result` to `path` atomically (a retried task rewrites it whole;
+    the partial file is the writer's own, so two attempts never write into one file)."""
+    partial = f"{path}.{uuid.uuid4().hex}.partial"
     with open(partial, "wb") as sink:
         pickle.dump(result, sink, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(partial, path)

@@ -3,8 +3,8 @@
 The runner is the only writer of the outputs. Workers receive batches in input order and
 return outcomes in the same order (each spooled into the run's journal, see
 `cleaner.pipeline.journal`), so every output file has the same content in the same order
-whatever the worker count. Before the output folder is swapped in, the run checks its own bookkeeping:
-every record read is exactly once kept, removed or errored.
+whatever the worker count. Before the output folder is swapped in, the run checks its own
+bookkeeping: every record read is exactly once kept, removed or errored.
 """
 
 from __future__ import annotations
