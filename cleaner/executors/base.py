@@ -7,7 +7,10 @@ executor and any worker count. An executor offers:
 - `map(fn, items)`: `fn(item)` for every item, yielded in input order, with at most a
   window of items submitted and not yet yielded (so a 100 GB input is never read ahead);
 - `run_one(fn, item)`: one more item now, while `map` may have others in flight;
-- context management: `__exit__` stops its workers.
+- context management: `__exit__` stops its workers;
+- optionally `in_process = True`, when `fn` runs in the calling process: the pipeline then
+  takes results as they are rather than having workers spool them into the run's journal
+  (`cleaner.pipeline.journal`), which would only pickle and load them once more.
 
 A result may be a `TaskFailed` in place of `fn`'s value, when the executor gave up on an
 item (a worker that hung or died twice); the pipeline turns it into error rows.

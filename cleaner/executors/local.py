@@ -73,6 +73,8 @@ class SerialExecutor:
     """Runs every batch in the calling process."""
 
     workers = 1
+    #: Results need no spooling: they are this process's own objects (see `executors.base`).
+    in_process = True
 
     def __init__(self, initializer: Callable[..., None], initargs: tuple) -> None:
         initializer(*initargs)

@@ -287,8 +287,8 @@ class _Run:
                 raise RuntimeError(f"journal bug: batch {n} of {step} repeats ids it was accepted without")
             self._take(task, result, parked, collector)
         submitted: deque[BatchTask] = deque()
-        journaled = self._journaled(step, done, tasks, submitted)
-        for n, outcome in enumerate(executor.map(run_batch, journaled), start=done):
+        sent = self._sent(executor, step, done, tasks, submitted)
+        for n, outcome in enumerate(executor.map(run_batch, sent), start=done):
             task = submitted.popleft()
             self._take(task, self._accept(executor, step, n, task, outcome), parked, collector)
         next_items: Iterator[Any] = iter(())
@@ -326,14 +326,22 @@ class _Run:
             collector.add(keys, result.sketch)
         self.progress.advance(result.size)
 
-    def _journaled(self, step: str, start: int, tasks: Iterator[BatchTask],
-                   submitted: deque[BatchTask]) -> Iterator[Journaled]:
+    def _sent(self, executor, step: str, start: int, tasks: Iterator[BatchTask],
+              submitted: deque[BatchTask]) -> Iterator[BatchTask | Journaled]:
         """`tasks` from task `start` on, each remembered in `submitted` as the executor takes
         it (results come back in the same order, so the oldest remembered task is the one a
-        result belongs to) and sent with the journal name its worker spools the result to."""
+        result belongs to) and sent as `_as_sent` makes it."""
         for n, task in enumerate(tasks, start=start):
             submitted.append(task)
-            yield Journaled(task, self.journal.pending(step, n))
+            yield self._as_sent(executor, step, n, task)
+
+    def _as_sent(self, executor, step: str, n: int, task: BatchTask) -> BatchTask | Journaled:
+        """Task `n` of `step` with the journal name its worker spools the result to; as it
+        is for an executor that runs tasks in this process (`in_process`), whose results
+        come back unpickled and are pickled once, into the journal."""
+        if getattr(executor, "in_process", False):
+            return task
+        return Journaled(task, self.journal.pending(step, n))
 
     def _accept(self, executor, step: str, n: int, task: BatchTask,
                 outcome: Spooled | BatchResult | TaskFailed) -> BatchResult:
@@ -360,7 +368,7 @@ class _Run:
         worker hangs or dies twice gives the batch's records as error rows."""
         while not self.ids.add_new(result.doc_ids):
             task = replace(task, taken=task.taken | self.ids.taken(result.doc_ids))
-            outcome = executor.run_one(run_batch, Journaled(task, self.journal.pending(step, n)))
+            outcome = executor.run_one(run_batch, self._as_sent(executor, step, n, task))
             if isinstance(outcome, TaskFailed):
                 return failed_batch_result(task, outcome.reason), None
             result, spooled = self._opened(outcome)

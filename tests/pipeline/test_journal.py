@@ -44,7 +44,8 @@ def test_a_result_made_in_the_main_process_is_pickled_into_the_journal(tmp_path:
 
 def test_worker_processes_spool_every_batch_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two worker processes, three passes: every batch result the main process records is
-    one a worker spooled, and the outputs equal those of a run in this process alone."""
+    one a worker spooled; a run in this process alone spools none (it would only pickle and
+    load each result once more), and writes the same outputs."""
     dump = tmp_path / "dump"
     dump.mkdir()
     texts = [(REPO / "raw" / name).read_text() for name in sorted(p.name for p in (REPO / "raw").glob("*.txt"))]
@@ -64,6 +65,9 @@ def test_worker_processes_spool_every_batch_result(tmp_path: Path, monkeypatch: 
     passes = [(step, spooled) for step, spooled in recorded if step.startswith("pass")]
     assert {step for step, _ in passes} == {"pass1", "pass2", "pass3"}
     assert len(passes) >= 6 + 2 and all(spooled for _, spooled in passes), recorded
+    del recorded[:]
     runner.run_pipeline(config, runner.RunOptions(dump, tmp_path / "alone", workers=1))
+    alone = [spooled for step, spooled in recorded if step.startswith("pass")]
+    assert len(alone) >= 6 + 2 and not any(alone), "a run in this process spools nothing"
     assert output_digests(tmp_path / "pool") == output_digests(tmp_path / "alone")
 
