@@ -114,6 +114,22 @@ def clean_run(source: Path, output: Path, config: str | None) -> tuple[dict[str,
     return kept, wall, cpu
 
 
+def text_tools(pages: list[dataset.FlatPage], folder: Path, c4, report: bool = False) -> dict[str, dict[str, str]]:
+    """What each tool on flattened text keeps of `pages` (id -> text): doing nothing, the C4
+    line filter (when datatrove is there), `[encoding, boilerplate]` and the default
+    pipeline, run under `folder`; with `report`, each run's wall and CPU seconds printed."""
+    source = write_input(pages, folder / "input")
+    outputs: dict[str, dict[str, str]] = {"nothing": {p.id: p.text for p in pages}}
+    if c4 is not None:
+        outputs["c4 lines"] = c4_clean(c4, pages)
+    for name, config in (("encoding+boilerplate", "stages: [encoding, boilerplate]\n"), ("default pipeline", None)):
+        kept, wall, cpu = clean_run(source, folder / name.replace("+", "_").replace(" ", "_"), config)
+        outputs[name] = kept
+        if report:
+            print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    return outputs
+
+
 def c4_line_filter():
     """datatrove's C4 filter reduced to its line rules, or None when datatrove is absent."""
     try:
@@ -166,13 +182,7 @@ def eval_section(flavours: tuple[str, ...], c4, with_trafilatura: bool) -> list[
     for flavour in flavours:
         flat = [dataset.FlatPage(p.id, p.dataset, p.page_type, p.domain, p.url, flavour, True,
                                  flatten.FLAVOURS[flavour](p.html), "", []) for p in held]
-        source = write_input(flat, WORK / "eval" / flavour / "input")
-        outputs: dict[str, dict[str, str]] = {"nothing": {p.id: p.text for p in flat}}
-        if c4 is not None:
-            outputs["c4 lines"] = c4_clean(c4, flat)
-        for name, config in (("encoding+boilerplate", "stages: [encoding, boilerplate]\n"), ("default pipeline", None)):
-            outputs[name] = clean_run(source, WORK / "eval" / flavour / name.replace("+", "_").replace(" ", "_"), config)[0]
-        for name, texts in outputs.items():
+        for name, texts in text_tools(flat, WORK / "eval" / flavour, c4).items():
             columns.setdefault(name, {})[flavour] = _snippet_cells(score_eval(snippet_pages, [texts.get(p.id, "") for p in held]))
     if with_trafilatura:
         import trafilatura
@@ -303,14 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = by_flavour[flavour]
         unseen = " (a flattener the line model was never trained on)" if flavour in flatten.UNSEEN else ""
         print(f"\n## {flavour}{unseen}: {len(pages)} held-out pages, {len({p.domain for p in pages})} domains\n")
-        source = write_input(pages, WORK / flavour / "input")
-        outputs: dict[str, dict[str, str]] = {"nothing": {p.id: p.text for p in pages}}
-        if c4 is not None:
-            outputs["c4 lines"] = c4_clean(c4, pages)
-        for name, config in (("encoding+boilerplate", "stages: [encoding, boilerplate]\n"), ("default pipeline", None)):
-            kept, wall, cpu = clean_run(source, WORK / flavour / name.replace("+", "_").replace(" ", "_"), config)
-            outputs[name] = kept
-            print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU")
+        outputs = text_tools(pages, WORK / flavour, c4, report=True)
         if not args.no_trafilatura:
             traf = traf if traf is not None else trafilatura_texts(pages)
             outputs[f"trafilatura {_version('trafilatura')} (HTML)"] = traf
