@@ -16,7 +16,8 @@ A batch's result is written once: the worker that ran the batch pickles it into 
 folder under a pending name (`Journal.pending`, see `spool`) and sends back only that name
 (`Spooled`); the main process loads it from there and, when it accepts it, renames it to
 the journal name. So the main process never pickles a result a second time, and on a
-cluster a result does not travel through the object store to the main process.
+cluster a result does not travel through the object store to the main process. (A run in
+one process, `SerialExecutor`, has its results in hand and pickles each once, here.)
 
 A journal belongs to one job: `run.json` in the work folder names the config (the digest
 the manifest holds, plus the batch and read task sizes, since they decide which records a
