@@ -32,7 +32,10 @@ def _free_port() -> int:
 def s3_server() -> Iterator[str]:
     """moto's S3 server on a free loopback port; yields its endpoint URL."""
     port = _free_port()
-    moto = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
+    # the moto installed beside this interpreter first: one found on PATH may be another
+    # environment's (moto 5.2.1 answers CompleteMultipartUpload in a way pyarrow refuses)
+    beside = Path(sys.executable).parent / "moto_server"
+    moto = str(beside) if beside.is_file() else shutil.which("moto_server") or "moto_server"
     server = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
