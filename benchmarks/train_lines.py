@@ -13,6 +13,11 @@ lexicon the features use):
    German and other languages, with trafilatura's own extraction as silver gold at half the
    weight. The gold texts themselves, as pages, teach the model that a page without chrome
    loses nothing (clean input, and the stage's own output when it judges again).
+   Each page once more as the stage's first model round leaves it (`--settle-rounds`): the
+   stage judges a page again after each deletion until a round deletes nothing, and those
+   later rounds see text no whole page shows, chrome gone and content lines side by side.
+   A model that never saw the page's fold decides what that round leaves, so the trees
+   learn from the mistakes a first round really makes; each line keeps its label.
 2. The lexicon: each word's log-odds of standing in content rather than chrome
    (`line_features.build_lexicon`). A page's features use the lexicon of the *other* folds
    (folds by domain), so the trees learn how far a lexicon learned elsewhere can be trusted.
@@ -21,7 +26,9 @@ lexicon the features use):
    so every page counts equally and long lines count more, as in the AEB metric.
 4. The threshold: trained on three folds, the decisions on the fourth (gold pages) pick the
    threshold that maximises the pooled AEB F1, with recall below 0.9 penalised (a cleaner
-   must not eat the article). The shipped trees and lexicon then use every training page.
+   must not eat the article); the decisions are those of the stage's rounds run to their
+   fixed point (`fixed_point`, the named rules left out). The shipped trees and lexicon
+   then use every training page.
 
 Needs lightgbm (training only; cleaning needs just NumPy):
 
@@ -39,6 +46,7 @@ import pickle
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,6 +73,13 @@ SILVER_WEIGHT = 0.5
 #: The gold texts as pages of their own (every line content), and their weight.
 CLEAN = "clean"
 CLEAN_WEIGHT = 0.3
+#: Each page once more as the stage's first model round leaves it (the lines a model that
+#: never saw the page keeps), and its weight: the stage judges that text again, chrome gone
+#: and content lines side by side, which no whole flattened page shows the trees.
+SETTLED = "settled:"
+SETTLED_WEIGHT = 0.5
+#: Model rounds the validation runs to a fixed point, as the stage does (`MAX_MODEL_ROUNDS`).
+MAX_ROUNDS = 8
 FOLDS = 4
 VALIDATION_FOLD = 3
 _TOKEN = re.compile(r"\w+")
@@ -94,6 +109,7 @@ class PageData:
 
     def __init__(self, page: dataset.FlatPage, title: int | None) -> None:
         self.page = page
+        self.title = title
         lines = page.lines
         self.keep = lf.nonblank(lines)
         self.y = np.array([page.labels[i] >= 0.5 or i == title for i in self.keep], dtype=np.int8)
@@ -103,6 +119,8 @@ class PageData:
             self.w *= CLEAN_WEIGHT
         elif page.dataset == SILVER:
             self.w *= SILVER_WEIGHT
+        if page.flavour.startswith(SETTLED):
+            self.w *= SETTLED_WEIGHT
         self.fold = fold_of(page.domain)
         self.x = np.zeros((0, len(lf.NAMES)), dtype=np.float32)
         self.p = np.zeros(len(self.keep))
@@ -110,7 +128,7 @@ class PageData:
     @property
     def scored(self) -> bool:
         """Whether this page counts in the threshold's choice (a real page with human gold)."""
-        return self.page.dataset != SILVER and self.page.flavour != CLEAN
+        return self.page.dataset != SILVER and self.page.flavour != CLEAN and not self.page.flavour.startswith(SETTLED)
 
     def labelled_lines(self) -> list[tuple[str, bool]]:
         lines = self.page.lines
@@ -138,7 +156,8 @@ def clean_pages(pages: list[dataset.FlatPage]) -> list[dataset.FlatPage]:
 
 def lexicon_without(items: list[PageData], fold: int | None) -> dict[str, float]:
     """The lexicon of every page outside `fold` (None: of every page)."""
-    return lf.build_lexicon((d.page.domain, d.labelled_lines()) for d in items if d.fold != fold)
+    return lf.build_lexicon((d.page.domain, d.labelled_lines()) for d in items
+                            if d.fold != fold and not d.page.flavour.startswith(SETTLED))
 
 
 def _features_one(args: tuple[list[str], dict[str, float]]) -> np.ndarray:
@@ -146,11 +165,15 @@ def _features_one(args: tuple[list[str], dict[str, float]]) -> np.ndarray:
     return lf.page_features(lines, lexicon)[1]
 
 
-def add_features(items: list[PageData]) -> None:
-    """Each page's features with its out-of-fold lexicon; 2 processes, cached on disk."""
-    lexicons = {k: lexicon_without(items, k) for k in range(FOLDS)}
+def add_features(items: list[PageData], lexicon_of: list[PageData] | None = None) -> None:
+    """Each page's features with its out-of-fold lexicon (of the pages `lexicon_of`, by
+    default `items`); 2 processes, cached on disk."""
+    lexicons = {k: lexicon_without(lexicon_of or items, k) for k in range(FOLDS)}
     digest = hashlib.sha1(Path(lf.__file__).read_bytes() + Path(lf.__file__).with_name("line_vocab.py").read_bytes())
     digest.update("\n".join(f"{d.page.id}/{d.page.flavour}/{d.fold}" for d in items).encode())
+    for d in items:
+        if d.page.flavour.startswith(SETTLED):  # what a first round left depends on the model
+            digest.update(d.page.text.encode())
     digest.update(repr(sorted(lexicons[0].items())[:1000]).encode())
     path = dataset.CACHE / f"features-{digest.hexdigest()[:12]}.pkl"
     if path.is_file():
@@ -178,11 +201,101 @@ def _score(items: list[PageData], threshold: float) -> metrics.Score:
     return metrics.aeb([(d.text(d.p, threshold), d.page.gold) for d in items])
 
 
-def best_threshold(items: list[PageData]) -> float:
-    """The threshold with the best pooled AEB F1, recall below 0.9 penalised."""
+def tidy(lines: list[str]) -> list[str]:
+    """Lines as the stage's whitespace tidy leaves them: no run of blank lines, none at the ends."""
+    out: list[str] = []
+    for line in lines:
+        line = line.rstrip()
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def first_round(d: PageData, threshold: float) -> dataset.FlatPage:
+    """The page as one model round leaves it (`d.p`, out-of-fold), each line's label kept."""
+    page = d.page
+    dropped = {i for i, pi in zip(d.keep, d.p) if pi < threshold}
+    labels_in = [1.0 if i == d.title else label for i, label in enumerate(page.labels)]  # the title is content
+    kept = [(line, label) for i, (line, label) in enumerate(zip(page.lines, labels_in)) if i not in dropped]
+    lines = tidy([line for line, _ in kept])
+    labels: list[float] = []
+    it = iter(kept)
+    for line in lines:  # tidy only drops blank lines and trailing spaces: walk both in step
+        for original, label in it:
+            if original.rstrip() == line:
+                labels.append(label)
+                break
+    assert len(labels) == len(lines)
+    return replace(page, flavour=SETTLED + page.flavour, text="\n".join(lines), labels=labels)
+
+
+def settled_pages(lgb, items: list[PageData], sources: list[PageData], base, threshold: float) -> list[PageData]:
+    """Each real and silver page of `sources` as one more model round leaves it, judged by
+    a model that never saw its fold nor the validation fold (so the validation stays
+    unseen): `base` (trained on `items` without the validation fold) for the validation
+    fold's pages, a model of `items` of the two other folds for each other fold's."""
+    out = []
+    for fold in range(FOLDS):
+        model = base if fold == VALIDATION_FOLD else _train(lgb, [d for d in items if d.fold not in (fold, VALIDATION_FOLD)])
+        for d in sources:
+            if d.fold == fold and d.keep and d.page.flavour != CLEAN:
+                d.p = line_model.numbered_lists_agree(d.page.lines, d.keep, model.predict(d.x))
+                out.append(PageData(first_round(d, threshold), None))
+    return out
+
+
+def fixed_point(d: PageData, model, lexicon: dict[str, float], threshold: float) -> str:
+    """The page's text after model rounds until one deletes nothing, as the stage judges it
+    (without the named rules): each round judges what the one before left."""
+    lines = d.page.lines
+    for _ in range(MAX_ROUNDS):
+        keep, x = lf.page_features(lines, lexicon)
+        if not keep:
+            break
+        p = line_model.numbered_lists_agree(lines, keep, model.predict(x))
+        dropped = {i for i, pi in zip(keep, p) if pi < threshold}
+        if not dropped:
+            break
+        lines = tidy([line for i, line in enumerate(lines) if i not in dropped])
+    return "\n".join(lines)
+
+
+def fixed_point_score(items: list[PageData], model, lexicon: dict[str, float], threshold: float) -> metrics.Score:
+    return metrics.aeb([(fixed_point(d, model, lexicon, threshold), d.page.gold) for d in items])
+
+
+def validate(model, valid: list[PageData], lexicon: dict[str, float], label: str, settle: bool) -> float:
+    """Print the validation fold's scores, first round and fixed point; return the threshold
+    with the best score, of the first round or (`settle`) of the fixed point, as the stage
+    runs the model."""
+    for d in valid:
+        d.p = line_model.numbered_lists_agree(d.page.lines, d.keep, model.predict(d.x)) if d.keep else d.p
+    if settle:
+        threshold = best_threshold(lambda t: fixed_point_score(valid, model, lexicon, t), FIXED_POINT_GRID)
+    else:
+        threshold = best_threshold(lambda t: _score(valid, t), FIRST_ROUND_GRID)
+    for t in sorted({threshold, 0.2, 0.25, 0.3}):
+        a, b = _score(valid, t), fixed_point_score(valid, model, lexicon, t)
+        mark = " (chosen)" if t == threshold else ""
+        print(f"{label}: validation fold ({len(valid)} pages) at {t}{mark}: first round P {a.precision:.4f} "
+              f"R {a.recall:.4f} F1 {a.f1:.4f}; fixed point P {b.precision:.4f} R {b.recall:.4f} F1 {b.f1:.4f}",
+              flush=True)
+    return threshold
+
+
+#: Thresholds tried: every 0.025 (the fixed point, which costs model rounds, a narrower range).
+FIRST_ROUND_GRID = np.arange(0.05, 0.71, 0.025)
+FIXED_POINT_GRID = np.arange(0.1, 0.41, 0.025)
+
+
+def best_threshold(score_at: Callable[[float], metrics.Score], grid: np.ndarray) -> float:
+    """The threshold of `grid` with the best pooled AEB F1, recall below 0.9 penalised."""
     best, best_t = -1.0, 0.5
-    for t in np.arange(0.05, 0.71, 0.025):
-        s = _score(items, float(t))
+    for t in grid:
+        t = round(float(t), 3)
+        s = score_at(t)
         objective = s.f1 + 0.5 * min(s.recall - 0.9, 0.0)
         if objective > best:
             best, best_t = objective, float(t)
@@ -236,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="validation scores only, write nothing")
     parser.add_argument("--out", type=Path, default=line_model.MODEL_PATH)
+    parser.add_argument("--settle-rounds", type=int, default=1,
+                        help="rounds of pages as the model's rounds leave them (0: whole pages only)")
     args = parser.parse_args(argv)
     import lightgbm as lgb
 
@@ -246,16 +361,19 @@ def main(argv: list[str] | None = None) -> int:
     add_features(items)
     print(f"{len(items)} training pages ({len({p.domain for p in pages})} domains), "
           f"{sum(len(d.keep) for d in items)} lines, features in {time.time() - started:.0f} s", flush=True)
-    model = _train(lgb, [d for d in items if d.fold != VALIDATION_FOLD])
+    base = _train(lgb, [d for d in items if d.fold != VALIDATION_FOLD])
     valid = [d for d in items if d.fold == VALIDATION_FOLD and d.scored]
-    for d in valid:
-        d.p = line_model.numbered_lists_agree(d.page.lines, d.keep, model.predict(d.x)) if d.keep else d.p
-    threshold = best_threshold(valid)
-    s = _score(valid, threshold)
-    print(f"validation fold ({len(valid)} pages) at {threshold}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}")
-    for fixed in (0.2, 0.25, 0.3):
-        f = _score(valid, fixed)
-        print(f"  at {fixed}: P {f.precision:.4f} R {f.recall:.4f} F1 {f.f1:.4f}")
+    unseen = lexicon_without(items, VALIDATION_FOLD)
+    threshold = validate(base, valid, unseen, "whole pages only", settle=not args.settle_rounds)
+    whole, sources, model = list(items), items, base
+    for round_ in range(1, args.settle_rounds + 1):
+        settled = settled_pages(lgb, items, sources, model, threshold)
+        add_features(settled, whole)
+        items, sources = items + settled, settled
+        print(f"{len(settled)} pages as model round {round_} left them, {sum(len(d.keep) for d in settled)} lines",
+              flush=True)
+        model = _train(lgb, [d for d in items if d.fold != VALIDATION_FOLD])
+        threshold = validate(model, valid, unseen, f"with pages of {round_} round(s)", settle=True)
     if args.check:
         return 0
     forest = export(_train(lgb, items))

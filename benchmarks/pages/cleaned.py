@@ -64,6 +64,7 @@ def _sources_digest() -> str:
     code = corpus.REPO / "cleaner"
     paths = [*(code / "stages").glob("html*.py"), *(code / "stages").glob("encoding*.py"),
              *(code / "stages").glob("metadata*.py"), *(code / "stages" / "boilerplate").rglob("*.py"),
+             *(code / "stages" / "boilerplate").glob("*.npz"),  # the line model's trees and lexicon
              code / "stages" / "edits.py", code / "stages" / "base.py", code / "document.py",
              code / "pipeline" / "worker.py", *Path(__file__).parent.glob("*.py")]
     for path in sorted(paths):
