@@ -107,7 +107,7 @@ ROUNDS = 300
 class PageData:
     """One flattened page: its labels and weights, then its features."""
 
-    def __init__(self, page: dataset.FlatPage, title: int | None) -> None:
+    def __init__(self, page: dataset.FlatPage, title: int | None, settled_weight: float = SETTLED_WEIGHT) -> None:
         self.page = page
         self.title = title
         lines = page.lines
@@ -120,7 +120,7 @@ class PageData:
         elif page.dataset == SILVER:
             self.w *= SILVER_WEIGHT
         if page.flavour.startswith(SETTLED):
-            self.w *= SETTLED_WEIGHT
+            self.w *= settled_weight
         self.fold = fold_of(page.domain)
         self.x = np.zeros((0, len(lf.NAMES)), dtype=np.float32)
         self.p = np.zeros(len(self.keep))
@@ -231,7 +231,8 @@ def first_round(d: PageData, threshold: float) -> dataset.FlatPage:
     return replace(page, flavour=SETTLED + page.flavour, text="\n".join(lines), labels=labels)
 
 
-def settled_pages(lgb, items: list[PageData], sources: list[PageData], base, threshold: float) -> list[PageData]:
+def settled_pages(lgb, items: list[PageData], sources: list[PageData], base, threshold: float,
+                  weight: float = SETTLED_WEIGHT) -> list[PageData]:
     """Each real and silver page of `sources` as one more model round leaves it, judged by
     a model that never saw its fold nor the validation fold (so the validation stays
     unseen): `base` (trained on `items` without the validation fold) for the validation
@@ -242,7 +243,7 @@ def settled_pages(lgb, items: list[PageData], sources: list[PageData], base, thr
         for d in sources:
             if d.fold == fold and d.keep and d.page.flavour != CLEAN:
                 d.p = line_model.numbered_lists_agree(d.page.lines, d.keep, model.predict(d.x))
-                out.append(PageData(first_round(d, threshold), None))
+                out.append(PageData(first_round(d, threshold), None, weight))
     return out
 
 
@@ -351,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=line_model.MODEL_PATH)
     parser.add_argument("--settle-rounds", type=int, default=1,
                         help="rounds of pages as the model's rounds leave them (0: whole pages only)")
+    parser.add_argument("--settled-weight", type=float, default=SETTLED_WEIGHT,
+                        help="weight of those pages against a whole page's")
     args = parser.parse_args(argv)
     import lightgbm as lgb
 
@@ -367,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     threshold = validate(base, valid, unseen, "whole pages only", settle=not args.settle_rounds)
     whole, sources, model = list(items), items, base
     for round_ in range(1, args.settle_rounds + 1):
-        settled = settled_pages(lgb, items, sources, model, threshold)
+        settled = settled_pages(lgb, items, sources, model, threshold, args.settled_weight)
         add_features(settled, whole)
         items, sources = items + settled, settled
         print(f"{len(settled)} pages as model round {round_} left them, {sum(len(d.keep) for d in settled)} lines",
