@@ -40,6 +40,7 @@ Needs lightgbm (training only; cleaning needs just NumPy):
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import multiprocessing
 import pickle
@@ -60,6 +61,7 @@ from pages import dataset, flatten, metrics, titles  # noqa: E402
 
 from cleaner.stages.boilerplate import line_features as lf  # noqa: E402
 from cleaner.stages.boilerplate import line_model  # noqa: E402
+from cleaner.stages.boilerplate.stage import MAX_MODEL_ROUNDS  # noqa: E402
 
 FLAVOURS = ("blocks", "blank", "markdown", "resiliparse")
 #: The unseen flatteners stay out of training: they measure how the model does on a new one.
@@ -78,8 +80,6 @@ CLEAN_WEIGHT = 0.3
 #: and content lines side by side, which no whole flattened page shows the trees.
 SETTLED = "settled:"
 SETTLED_WEIGHT = 0.5
-#: Model rounds the validation runs to a fixed point, as the stage does (`MAX_MODEL_ROUNDS`).
-MAX_ROUNDS = 8
 FOLDS = 4
 VALIDATION_FOLD = 3
 _TOKEN = re.compile(r"\w+")
@@ -201,33 +201,31 @@ def _score(items: list[PageData], threshold: float) -> metrics.Score:
     return metrics.aeb([(d.text(d.p, threshold), d.page.gold) for d in items])
 
 
-def tidy(lines: list[str]) -> list[str]:
-    """Lines as the stage's whitespace tidy leaves them: no run of blank lines, none at the ends."""
+def after_round(lines: list[str], labels: list[float], dropped: set[int]) -> tuple[list[str], list[float]]:
+    """The lines (and their labels) a model round leaves when it deletes `dropped`, tidied
+    as the stage tidies (`TextEditor.tidy`): trailing space gone, no run of blank lines,
+    none at the ends."""
     out: list[str] = []
-    for line in lines:
+    kept: list[float] = []
+    for i, (line, label) in enumerate(zip(lines, labels)):
+        if i in dropped:
+            continue
         line = line.rstrip()
         if line or (out and out[-1]):
             out.append(line)
+            kept.append(label)
     while out and not out[-1]:
         out.pop()
-    return out
+        kept.pop()
+    return out, kept
 
 
 def first_round(d: PageData, threshold: float) -> dataset.FlatPage:
     """The page as one model round leaves it (`d.p`, out-of-fold), each line's label kept."""
     page = d.page
     dropped = {i for i, pi in zip(d.keep, d.p) if pi < threshold}
-    labels_in = [1.0 if i == d.title else label for i, label in enumerate(page.labels)]  # the title is content
-    kept = [(line, label) for i, (line, label) in enumerate(zip(page.lines, labels_in)) if i not in dropped]
-    lines = tidy([line for line, _ in kept])
-    labels: list[float] = []
-    it = iter(kept)
-    for line in lines:  # tidy only drops blank lines and trailing spaces: walk both in step
-        for original, label in it:
-            if original.rstrip() == line:
-                labels.append(label)
-                break
-    assert len(labels) == len(lines)
+    labels = [1.0 if i == d.title else label for i, label in enumerate(page.labels)]  # the title is content
+    lines, labels = after_round(page.lines, labels, dropped)
     return replace(page, flavour=SETTLED + page.flavour, text="\n".join(lines), labels=labels)
 
 
@@ -251,7 +249,7 @@ def fixed_point(d: PageData, model, lexicon: dict[str, float], threshold: float)
     """The page's text after model rounds until one deletes nothing, as the stage judges it
     (without the named rules): each round judges what the one before left."""
     lines = d.page.lines
-    for _ in range(MAX_ROUNDS):
+    for _ in range(MAX_MODEL_ROUNDS):
         keep, x = lf.page_features(lines, lexicon)
         if not keep:
             break
@@ -259,7 +257,7 @@ def fixed_point(d: PageData, model, lexicon: dict[str, float], threshold: float)
         dropped = {i for i, pi in zip(keep, p) if pi < threshold}
         if not dropped:
             break
-        lines = tidy([line for i, line in enumerate(lines) if i not in dropped])
+        lines, _ = after_round(lines, [0.0] * len(lines), dropped)
     return "\n".join(lines)
 
 
@@ -273,12 +271,13 @@ def validate(model, valid: list[PageData], lexicon: dict[str, float], label: str
     runs the model."""
     for d in valid:
         d.p = line_model.numbered_lists_agree(d.page.lines, d.keep, model.predict(d.x)) if d.keep else d.p
+    fixed = functools.cache(lambda t: fixed_point_score(valid, model, lexicon, t))  # rounds cost: each once
     if settle:
-        threshold = best_threshold(lambda t: fixed_point_score(valid, model, lexicon, t), FIXED_POINT_GRID)
+        threshold = best_threshold(fixed, FIXED_POINT_GRID)
     else:
         threshold = best_threshold(lambda t: _score(valid, t), FIRST_ROUND_GRID)
     for t in sorted({threshold, 0.2, 0.25, 0.3}):
-        a, b = _score(valid, t), fixed_point_score(valid, model, lexicon, t)
+        a, b = _score(valid, t), fixed(t)
         mark = " (chosen)" if t == threshold else ""
         print(f"{label}: validation fold ({len(valid)} pages) at {t}{mark}: first round P {a.precision:.4f} "
               f"R {a.recall:.4f} F1 {a.f1:.4f}; fixed point P {b.precision:.4f} R {b.recall:.4f} F1 {b.f1:.4f}",
