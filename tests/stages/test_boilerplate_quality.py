@@ -27,11 +27,10 @@ from cleaner.options import defaults  # noqa: E402
 from cleaner.stages.boilerplate import Boilerplate  # noqa: E402
 from cleaner.stages.encoding import EncodingRepair  # noqa: E402
 
-#: Measured on these pages with the shipped model: P 0.778, R 0.913, F1 0.840 (doing nothing:
-#: P 0.600, R 0.948, F1 0.735; the model before it, trained on whole pages only: P 0.799,
-#: R 0.896, F1 0.844). The floors sit a little below, for the last digit of a retrain.
+#: Measured on these pages with the shipped model: P 0.799, R 0.896, F1 0.844 (doing nothing:
+#: P 0.600, R 0.948, F1 0.735). The floors sit a little below, for the last digit of a retrain.
 F1_FLOOR = 0.838
-RECALL_FLOOR = 0.905
+RECALL_FLOOR = 0.890
 
 pytestmark = pytest.mark.skipif(not corpus.available(), reason="../shared/data is absent")
 

@@ -160,13 +160,10 @@ BYLINE_PAGE = PAGE.replace("Search\n", "Search\nBy Jane Doe | March 3, 2021\n")
 def test_fields_come_from_rules_that_run_before_the_model() -> None:
     """A byline the model would take as chrome still gives the author and the date: the
     rules that give fields judge the page before the model does (`registry.AFTER_MODEL`)."""
-    # the model takes the byline at this threshold (it scores it 0.15-0.25) ...
-    options = {"rules": {"byline": False}, "line_threshold": 0.3}
-    stage = Boilerplate(validate(options, Boilerplate.options, "boilerplate"))
+    stage = Boilerplate(validate({"rules": {"byline": False}}, Boilerplate.options, "boilerplate"))
     edit = stage.transform(Document(id="d", text=BYLINE_PAGE, source="d.txt"))
     assert [s.rule for s in edit.spans if "Jane Doe" in s.text] == ["line_model"]
-    # ... and yet the byline rule, which judges the page first, gives the fields
-    stage = Boilerplate(validate({"line_threshold": 0.3}, Boilerplate.options, "boilerplate"))
+    stage = Boilerplate(validate({}, Boilerplate.options, "boilerplate"))
     edit = stage.transform(Document(id="d", text=BYLINE_PAGE, source="d.txt"))
     assert [s.rule for s in edit.spans if "Jane Doe" in s.text] == ["byline"]
     assert edit.fields["author"] == "Jane Doe" and edit.fields["date"] == "2021-03-03"

@@ -46,13 +46,7 @@ def test_byline_author_is_cleaned() -> None:
 TITLES = yaml.safe_load((GOLDEN / "titles.yaml").read_text(encoding="utf-8"))
 
 
-def _title_case(case: dict):
-    """A golden case; one with `known_gap` (why) is a strict xfail, so a fix shows."""
-    marks = [pytest.mark.xfail(strict=True, reason=case["known_gap"])] if "known_gap" in case else []
-    return pytest.param(case, id=case["name"], marks=marks)
-
-
-@pytest.mark.parametrize("case", [_title_case(c) for c in TITLES])
+@pytest.mark.parametrize("case", TITLES, ids=[c["name"] for c in TITLES])
 def test_title_golden(case: dict) -> None:
     edit = _boilerplate().transform(Document(id="p", text=case["input"], source="p.md"))
     assert edit.fields.get("title") == case["expect"]
